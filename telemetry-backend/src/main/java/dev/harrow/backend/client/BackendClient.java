@@ -1,0 +1,135 @@
+package dev.harrow.backend.client;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harrow.backend.admin.AdminEndpoint;
+import dev.harrow.backend.event.TelemetryEvent;
+import dev.harrow.backend.http.Json;
+import dev.harrow.backend.ingest.CollectorEndpoint;
+import dev.harrow.backend.ingest.IngestReply;
+import dev.harrow.backend.store.EventQuery;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+
+/**
+ * A Java client of the backend's HTTP API, for scenarios and tools: sends telemetry as an app would and reads back
+ * what was stored through the admin API.
+ */
+public final class BackendClient {
+    private final URI baseUri;
+    private final String adminToken;
+    private final HttpClient http;
+    private final ObjectMapper json;
+
+    public BackendClient(URI baseUri, String adminToken) {
+        this.baseUri = baseUri;
+        this.adminToken = adminToken;
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        this.json = Json.mapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    public URI baseUri() {
+        return baseUri;
+    }
+
+    /** Posts a batch as an app with {@code appKey}; a non-200 answer is an {@link ApiError}. */
+    public IngestReply send(String appKey, List<Map<String, Object>> events) {
+        HttpRequest request = HttpRequest.newBuilder(baseUri.resolve(CollectorEndpoint.PATH))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header(CollectorEndpoint.APP_KEY_HEADER, appKey)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(Map.of("events", events))))
+                .build();
+        return read(call(request), IngestReply.class);
+    }
+
+    /** Stored events matching {@code query}, oldest first. */
+    public List<TelemetryEvent> events(EventQuery query) {
+        JsonNode body = read(call(admin(AdminEndpoint.EVENTS, query, true)), JsonNode.class);
+        return json.convertValue(body.get("events"), new TypeReference<List<TelemetryEvent>>() { });
+    }
+
+    public long countEvents(EventQuery query) {
+        return read(call(admin(AdminEndpoint.EVENT_COUNT, query, false)), JsonNode.class).get("count").asLong();
+    }
+
+    private HttpRequest admin(String path, EventQuery query, boolean withLimit) {
+        StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
+        param(q, "app", query.appId());
+        param(q, "deviceId", query.deviceId());
+        param(q, "type", query.type());
+        param(q, "since", query.since() == null ? null : query.since().toString());
+        param(q, "until", query.until() == null ? null : query.until().toString());
+        if (withLimit) {
+            param(q, "limit", Integer.toString(query.limit()));
+        }
+        return HttpRequest.newBuilder(baseUri.resolve(path + q))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminToken)
+                .GET()
+                .build();
+    }
+
+    private static void param(StringJoiner q, String name, String value) {
+        if (value != null) {
+            q.add(name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
+        }
+    }
+
+    private HttpResponse<byte[]> call(HttpRequest request) {
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(request.method() + " " + request.uri() + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while calling " + request.uri(), e);
+        }
+    }
+
+    private <T> T read(HttpResponse<byte[]> response, Class<T> type) {
+        if (response.statusCode() != 200) {
+            throw new ApiError(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        }
+        try {
+            return json.readValue(response.body(), type);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable answer from " + response.uri(), e);
+        }
+    }
+
+    private byte[] bytes(Object value) {
+        try {
+            return json.writeValueAsBytes(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The backend answered with an error status. */
+    public static final class ApiError extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        public ApiError(int status, String body) {
+            super("HTTP " + status + ": " + body);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+}

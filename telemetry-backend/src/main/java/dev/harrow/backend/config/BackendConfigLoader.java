@@ -1,0 +1,220 @@
+package dev.harrow.backend.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Reads the standalone backend's configuration: a YAML file (optional) overridden by environment variables.
+ * The defaults let {@code java -jar} start on a fresh machine: loopback, port 8787, the embedded store persisting to
+ * {@code ./harrow-data}, and credentials generated once into that data dir.
+ *
+ * <p>Environment overrides: {@code MONGODB_URI}, {@code HARROW_DATABASE}, {@code HARROW_DATA_DIR},
+ * {@code HARROW_HTTP_HOST}, {@code HARROW_HTTP_PORT}, {@code HARROW_APP_KEYS} ({@code app=key,app2=key2}),
+ * {@code HARROW_ADMIN_TOKEN}, and {@code HARROW_LIMIT_<NAME>} for each ingest limit
+ * (e.g. {@code HARROW_LIMIT_MAX_EVENTS_PER_BATCH}).
+ */
+public final class BackendConfigLoader {
+    public static final String DEFAULT_HOST = "127.0.0.1";
+    public static final int DEFAULT_PORT = 8787;
+    public static final String DEFAULT_DATABASE = "harrow";
+    public static final Path DEFAULT_DATA_DIR = Path.of("harrow-data");
+    public static final int DEFAULT_WORKER_THREADS = 32;
+    static final String CREDENTIALS_FILE = "credentials.properties";
+
+    private final Map<String, String> env;
+
+    public BackendConfigLoader(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    /** Loads {@code file} (may be null) and applies the environment. */
+    public BackendConfig load(Path file) {
+        ConfigFile parsed = file == null ? new ConfigFile(null, null, null, null, null) : parse(file);
+        ConfigFile.Http http = parsed.http() == null ? new ConfigFile.Http(null, null, null, null) : parsed.http();
+        ConfigFile.Storage storage = parsed.storage() == null ? new ConfigFile.Storage(null, null, null) : parsed.storage();
+
+        String host = firstNonNull(env.get("HARROW_HTTP_HOST"), http.host(), DEFAULT_HOST);
+        int port = parseInt("HARROW_HTTP_PORT", firstNonNull(env.get("HARROW_HTTP_PORT"),
+                http.port() == null ? null : http.port().toString(), Integer.toString(DEFAULT_PORT)));
+        int threads = http.workerThreads() == null ? DEFAULT_WORKER_THREADS : http.workerThreads();
+        List<String> cors = http.corsOrigins() == null ? List.of("*") : http.corsOrigins();
+
+        String mongodbUri = firstNonNull(env.get("MONGODB_URI"), storage.mongodbUri(), null);
+        String database = firstNonNull(env.get("HARROW_DATABASE"), storage.database(), DEFAULT_DATABASE);
+        Path dataDir = Path.of(firstNonNull(env.get("HARROW_DATA_DIR"), storage.dataDir(), DEFAULT_DATA_DIR.toString()));
+
+        List<AppKey> apps = new ArrayList<>();
+        String appKeysEnv = env.get("HARROW_APP_KEYS");
+        if (appKeysEnv != null && !appKeysEnv.isBlank()) {
+            apps.addAll(parseAppKeys(appKeysEnv));
+        } else if (parsed.apps() != null) {
+            for (ConfigFile.App app : parsed.apps()) {
+                apps.add(new AppKey(app.id(), app.key()));
+            }
+        }
+        String adminToken = firstNonNull(env.get("HARROW_ADMIN_TOKEN"), parsed.adminToken(), null);
+        if (apps.isEmpty() || adminToken == null) {
+            Properties generated = generatedCredentials(dataDir);
+            if (apps.isEmpty()) {
+                apps.add(new AppKey(generated.getProperty("app.id"), generated.getProperty("app.key")));
+            }
+            if (adminToken == null) {
+                adminToken = generated.getProperty("admin.token");
+            }
+        }
+
+        IngestLimits limits = limits(parsed.limits() == null ? new ConfigFile.Limits(null, null, null, null, null)
+                : parsed.limits());
+        return new BackendConfig(new BackendConfig.HttpSettings(host, port, threads, cors),
+                new BackendConfig.StorageSettings(mongodbUri, database, dataDir), apps, adminToken, limits);
+    }
+
+    private IngestLimits limits(ConfigFile.Limits file) {
+        IngestLimits defaults = IngestLimits.defaults();
+        return new IngestLimits(
+                limit("MAX_EVENTS_PER_BATCH", file.maxEventsPerBatch(), defaults.maxEventsPerBatch()),
+                limit("MAX_EVENT_BYTES", file.maxEventBytes(), defaults.maxEventBytes()),
+                limit("MAX_BATCH_BYTES", file.maxBatchBytes(), defaults.maxBatchBytes()),
+                limit("MAX_DECOMPRESSED_BYTES", file.maxDecompressedBytes(), defaults.maxDecompressedBytes()),
+                limit("MAX_NESTING_DEPTH", file.maxNestingDepth(), defaults.maxNestingDepth()));
+    }
+
+    private int limit(String name, Integer fromFile, int fallback) {
+        String value = env.get("HARROW_LIMIT_" + name);
+        if (value != null) {
+            return parseInt("HARROW_LIMIT_" + name, value);
+        }
+        return fromFile == null ? fallback : fromFile;
+    }
+
+    static List<AppKey> parseAppKeys(String spec) {
+        List<AppKey> apps = new ArrayList<>();
+        for (String pair : spec.split(",")) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("HARROW_APP_KEYS: expected app=key pairs separated by commas");
+            }
+            apps.add(new AppKey(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim()));
+        }
+        return apps;
+    }
+
+    /**
+     * Credentials for a first start with none configured: generated once, kept owner-readable in the data dir and
+     * reused afterwards, so apps keep working across restarts and no secret is ever printed.
+     */
+    private static Properties generatedCredentials(Path dataDir) {
+        Path file = dataDir.resolve(CREDENTIALS_FILE);
+        Properties props = new Properties();
+        try {
+            if (Files.exists(file)) {
+                try (InputStream in = Files.newInputStream(file)) {
+                    props.load(in);
+                }
+                return props;
+            }
+            Files.createDirectories(dataDir);
+            props.setProperty("app.id", "default");
+            props.setProperty("app.key", Secrets.randomToken(16));
+            props.setProperty("admin.token", Secrets.randomToken(24));
+            Files.createFile(file);
+            try {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException notPosix) {
+                // best effort on file systems without POSIX permissions
+            }
+            try (OutputStream out = Files.newOutputStream(file)) {
+                props.store(out, "Generated by the Harrow backend on first start; set HARROW_APP_KEYS and "
+                        + "HARROW_ADMIN_TOKEN to use your own");
+            }
+            return props;
+        } catch (IOException e) {
+            throw new ConfigException("cannot read or write generated credentials at " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static ConfigFile parse(Path file) {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        try {
+            ConfigFile parsed = yaml.readValue(file.toFile(), ConfigFile.class);
+            return parsed == null ? new ConfigFile(null, null, null, null, null) : parsed;
+        } catch (UnrecognizedPropertyException e) {
+            List<String> known = e.getKnownPropertyIds() == null ? List.of()
+                    : e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
+            throw new ConfigException(file + ": unknown setting '" + path(e) + "' (known there: "
+                    + String.join(", ", known) + ")", e);
+        } catch (JsonMappingException e) {
+            String line = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            throw new ConfigException(file + ": invalid value for '" + path(e) + "'" + line + ": "
+                    + e.getOriginalMessage().lines().findFirst().orElse(""), e);
+        } catch (ConfigException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ConfigException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The setting's path in the file, e.g. {@code http.port} or {@code apps[1].key}. */
+    private static String path(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
+            } else {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+
+    private static int parseInt(String name, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + ": '" + value + "' is not a whole number");
+        }
+    }
+
+    @SafeVarargs
+    private static <T> T firstNonNull(T... values) {
+        for (T value : values) {
+            if (value != null) {
+                return value;
+            }
+        }
+        return null;
+    }
+
+    /** The shape of the YAML file; every field optional. */
+    record ConfigFile(Http http, Storage storage, List<App> apps, String adminToken, Limits limits) {
+        record Limits(Integer maxEventsPerBatch, Integer maxEventBytes, Integer maxBatchBytes,
+                      Integer maxDecompressedBytes, Integer maxNestingDepth) {
+        }
+
+        record Http(String host, Integer port, Integer workerThreads, List<String> corsOrigins) {
+        }
+
+        record Storage(String mongodbUri, String database, String dataDir) {
+        }
+
+        record App(@JsonProperty(value = "id", required = true) String id,
+                   @JsonProperty(value = "key", required = true) String key) {
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.harrow.backend.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP front of the backend: routes by method and exact path (or a path prefix ending in '/'), answers 404 and
+ * 405 itself, and turns an unexpected exception into a 500 that says nothing about the internals.
+ */
+public final class ApiServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
+
+    private final HttpServer server;
+    private final ExecutorService workers;
+    private final List<Route> routes = new ArrayList<>();
+    private final ObjectMapper json;
+
+    public ApiServer(String host, int port, int workerThreads, ObjectMapper json) throws IOException {
+        this.json = json;
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 256);
+        AtomicInteger threadNumber = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(workerThreads, workerThreads, 30, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "harrow-http-" + threadNumber.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        server.setExecutor(workers);
+        server.createContext("/", this::dispatch);
+    }
+
+    /** Adds a route; a path ending in '/' matches every path under it. */
+    public ApiServer route(String method, String path, ApiHandler handler) {
+        routes.add(new Route(method, path, handler));
+        return this;
+    }
+
+    public void start() {
+        server.start();
+    }
+
+    public URI baseUri() {
+        InetSocketAddress address = server.getAddress();
+        String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getHostString();
+        return URI.create("http://" + host + ":" + address.getPort());
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void dispatch(HttpExchange raw) {
+        ApiExchange exchange = new ApiExchange(raw, json);
+        try {
+            String path = exchange.path();
+            Set<String> allowed = new TreeSet<>();
+            for (Route route : routes) {
+                if (route.matches(path)) {
+                    if (route.method().equals(exchange.method())) {
+                        route.handler().handle(exchange);
+                        return;
+                    }
+                    allowed.add(route.method());
+                }
+            }
+            if (allowed.isEmpty()) {
+                exchange.respondError(404, "not_found", "no such endpoint: " + path);
+            } else {
+                exchange.setHeader("Allow", String.join(", ", allowed));
+                exchange.respondError(405, "method_not_allowed", "allowed: " + String.join(", ", allowed));
+            }
+        } catch (Exception e) {
+            log.error("request {} {} failed", exchange.method(), exchange.path(), e);
+            if (!exchange.responded()) {
+                try {
+                    exchange.respondError(500, "internal_error", "the request could not be handled");
+                } catch (IOException ignored) {
+                    // the client went away; nothing more to say to it
+                }
+            }
+        } finally {
+            raw.close();
+        }
+    }
+
+    private record Route(String method, String path, ApiHandler handler) {
+        boolean matches(String requestPath) {
+            return path.endsWith("/") ? requestPath.startsWith(path) : requestPath.equals(path);
+        }
+    }
+}
