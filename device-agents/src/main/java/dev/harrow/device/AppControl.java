@@ -1,0 +1,10 @@
+package dev.harrow.device;
+
+/** Starting and stopping the app under test on a device. */
+public interface AppControl {
+    /** Starts the app with {@code launch}'s parameters, replacing whatever ran before, and waits until it shows. */
+    void launch(AppLaunch launch);
+
+    /** Wipes the app's stored data (for a web app: the origin's storage) so that the next launch starts fresh. */
+    void clearData();
+}

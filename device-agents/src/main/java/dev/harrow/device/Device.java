@@ -1,0 +1,24 @@
+package dev.harrow.device;
+
+import io.appium.java_client.AppiumDriver;
+
+/**
+ * A device leased to a scenario: its identity, its Appium session, and the capabilities its kind offers. Scenarios
+ * get one injected by {@link dev.harrow.device.junit.DeviceExtension}.
+ */
+public interface Device {
+    /** The device's name in devices.yml; unique in the pool. Apps launched by Harrow report it as their device id. */
+    String name();
+
+    Platform platform();
+
+    DeviceKind kind();
+
+    /** The live Appium session. */
+    AppiumDriver driver();
+
+    AppControl app();
+
+    /** A PNG of what the device shows now. */
+    byte[] screenshot();
+}

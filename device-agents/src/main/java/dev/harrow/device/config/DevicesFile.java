@@ -1,0 +1,154 @@
+package dev.harrow.device.config;
+
+import dev.harrow.device.DeviceKind;
+import dev.harrow.device.Platform;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads devices.yml (schema: docs/DEVICES.md) into a {@link DevicePool}. Every error names the file, line, column
+ * and field; {@code ${VAR}} in a value is taken from the environment (for secrets such as a grid password).
+ */
+public final class DevicesFile {
+    public static final String DEFAULT_NAME = "devices.yml";
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
+    private static final Set<String> TOP = ordered("defaults", "devices");
+    private static final Set<String> DEFAULTS = ordered("timeZone", "locale", "tags", "capabilities");
+    private static final Set<String> DEVICE = ordered("name", "platform", "kind", "profile", "timeZone", "locale",
+            "tags", "capabilities");
+
+    private DevicesFile() {
+    }
+
+    public static DevicePool load(Path file) {
+        return load(file, System.getenv());
+    }
+
+    public static DevicePool load(Path file, Map<String, String> env) {
+        String content;
+        try {
+            content = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new DevicesFileException(file + ": cannot be read: " + e.getMessage(), e);
+        }
+        return parse(content, file, env);
+    }
+
+    public static DevicePool parse(String content, Path source, Map<String, String> env) {
+        YamlCursor root = YamlCursor.parse(content, source.toString(), env).allowOnly(TOP);
+
+        Defaults defaults = root.get("defaults").map(DevicesFile::defaults).orElse(Defaults.NONE);
+        List<YamlCursor> items = root.require("devices").items();
+        if (items.isEmpty()) {
+            throw root.require("devices").error("list at least one device");
+        }
+        List<DeviceSpec> devices = new ArrayList<>();
+        Map<String, YamlCursor> seen = new HashMap<>();
+        for (YamlCursor item : items) {
+            DeviceSpec spec = device(item, defaults);
+            YamlCursor nameAt = item.require("name");
+            if (seen.putIfAbsent(spec.name(), nameAt) != null) {
+                throw nameAt.error("'" + spec.name() + "' is already the name of another device");
+            }
+            devices.add(spec);
+        }
+        return new DevicePool(source, devices);
+    }
+
+    private static Defaults defaults(YamlCursor at) {
+        at.allowOnly(DEFAULTS);
+        return new Defaults(
+                at.get("timeZone").map(DevicesFile::zone).orElse(null),
+                at.get("locale").map(DevicesFile::locale).orElse(null),
+                at.get("tags").map(DevicesFile::tags).orElse(Set.of()),
+                at.get("capabilities").map(DevicesFile::capabilities).orElse(Map.of()));
+    }
+
+    private static DeviceSpec device(YamlCursor at, Defaults defaults) {
+        at.requireMapping().allowOnly(DEVICE);
+        YamlCursor nameAt = at.require("name");
+        String name = nameAt.text();
+        if (!NAME.matcher(name).matches()) {
+            throw nameAt.error("'" + name + "' is not a valid device name: use 1-63 lowercase letters, digits, "
+                    + "'.', '_' or '-', starting with a letter or digit");
+        }
+        YamlCursor platformAt = at.require("platform");
+        Platform platform = Platform.fromWire(platformAt.text()).orElseThrow(() -> platformAt.error(
+                "'" + platformAt.text() + "' is not a platform; use android or ios"));
+        YamlCursor kindAt = at.require("kind");
+        DeviceKind kind = DeviceKind.fromWire(kindAt.text()).orElseThrow(() -> kindAt.error(
+                "'" + kindAt.text() + "' is not a device kind; use one of " + DeviceKind.allWire()));
+
+        String profile = at.get("profile").map(YamlCursor::text).orElse(null);
+        if (kind == DeviceKind.WEB_EMULATED && (profile == null || profile.isBlank())) {
+            throw at.missing("profile", "a web-emulated device needs an emulation profile, such as "
+                    + "\"Pixel 7\" or \"iPhone 14 Pro Max\"");
+        }
+        ZoneId zone = at.get("timeZone").map(DevicesFile::zone).orElse(defaults.timeZone());
+        String locale = at.get("locale").map(DevicesFile::locale).orElse(defaults.locale());
+
+        Set<String> tags = new LinkedHashSet<>(defaults.tags());
+        at.get("tags").map(DevicesFile::tags).ifPresent(tags::addAll);
+        Map<String, Object> capabilities = new LinkedHashMap<>(defaults.capabilities());
+        at.get("capabilities").map(DevicesFile::capabilities).ifPresent(capabilities::putAll);
+
+        return new DeviceSpec(name, platform, kind, profile, zone, locale, tags, capabilities);
+    }
+
+    private static ZoneId zone(YamlCursor at) {
+        String text = at.text();
+        try {
+            return ZoneId.of(text);
+        } catch (DateTimeException e) {
+            throw at.error("'" + text + "' is not an IANA time zone, such as Europe/Berlin or America/New_York");
+        }
+    }
+
+    private static String locale(YamlCursor at) {
+        String text = at.text();
+        Locale parsed = Locale.forLanguageTag(text);
+        if (parsed.getLanguage().isEmpty() || !parsed.toLanguageTag().equalsIgnoreCase(text)) {
+            throw at.error("'" + text + "' is not a BCP 47 language tag, such as en-US or ja-JP");
+        }
+        return parsed.toLanguageTag();
+    }
+
+    private static Set<String> tags(YamlCursor at) {
+        Set<String> tags = new LinkedHashSet<>();
+        for (YamlCursor item : at.items()) {
+            String tag = item.text();
+            if (!NAME.matcher(tag).matches()) {
+                throw item.error("'" + tag + "' is not a valid tag: use lowercase letters, digits, '.', '_' or '-'");
+            }
+            tags.add(tag);
+        }
+        return tags;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> capabilities(YamlCursor at) {
+        at.requireMapping();
+        return (Map<String, Object>) at.plain();
+    }
+
+    private static Set<String> ordered(String... values) {
+        return new LinkedHashSet<>(List.of(values));
+    }
+
+    private record Defaults(ZoneId timeZone, String locale, Set<String> tags, Map<String, Object> capabilities) {
+        static final Defaults NONE = new Defaults(null, null, Set.of(), Map.of());
+    }
+}

@@ -1,0 +1,113 @@
+package dev.harrow.device.webemulated;
+
+import dev.harrow.device.DeviceKind;
+import dev.harrow.device.config.DeviceSpec;
+import dev.harrow.device.provider.DeviceProvider;
+import dev.harrow.device.provider.DeviceSession;
+import dev.harrow.device.provider.DeviceUnavailableException;
+import dev.harrow.device.runtime.FreePorts;
+import dev.harrow.device.runtime.Prerequisites;
+import dev.harrow.device.runtime.WorkDirs;
+import io.appium.java_client.AppiumClientConfig;
+import io.appium.java_client.chromium.ChromiumDriver;
+import io.appium.java_client.chromium.options.ChromiumOptions;
+import java.net.URL;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.openqa.selenium.WebDriverException;
+
+/**
+ * Phones emulated by Chromium (a named mobile-emulation profile: viewport, pixel ratio, user agent, touch), driven
+ * through the local Appium server's Chromium driver. Each session gets its own ChromeDriver port and browser
+ * profile dir: sessions sharing either would kill or corrupt each other.
+ */
+public final class WebEmulatedProvider implements DeviceProvider {
+    /** Chromium flags for a headless browser on a machine with no network beyond loopback and no GPU. */
+    static final List<String> CHROMIUM_ARGS = List.of(
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-dev-shm-usage",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--disable-features=Translate,OptimizationHints,MediaRouter");
+    static final Duration SESSION_CREATE_TIMEOUT = Duration.ofSeconds(90);
+
+    private final URL appiumUrl;
+    private final WorkDirs dirs;
+
+    public WebEmulatedProvider(URL appiumUrl, WorkDirs dirs) {
+        this.appiumUrl = appiumUrl;
+        this.dirs = dirs;
+    }
+
+    @Override
+    public DeviceKind kind() {
+        return DeviceKind.WEB_EMULATED;
+    }
+
+    @Override
+    public DeviceSession open(DeviceSpec spec) throws DeviceUnavailableException {
+        int chromedriverPort = FreePorts.next();
+        Path profile = dirs.dir("devices", spec.name(), "profile-" + chromedriverPort);
+        ChromiumOptions options = options(spec, chromedriverPort, profile);
+        ChromiumDriver driver;
+        try {
+            driver = new ChromiumDriver(AppiumClientConfig.defaultConfig().baseUrl(appiumUrl)
+                    .readTimeout(SESSION_CREATE_TIMEOUT), options);
+        } catch (WebDriverException e) {
+            WorkDirs.deleteTree(profile);
+            throw new DeviceUnavailableException("could not create a session on " + spec + ": "
+                    + firstLine(e.getMessage()), e);
+        }
+        WebEmulatedDevice device = new WebEmulatedDevice(spec, driver, profile);
+        try {
+            device.applyEmulation();
+        } catch (WebDriverException e) {
+            device.close();
+            throw new DeviceUnavailableException("could not apply the emulation settings of " + spec + ": "
+                    + firstLine(e.getMessage()), e);
+        }
+        return device;
+    }
+
+    static ChromiumOptions options(DeviceSpec spec, int chromedriverPort, Path profile) {
+        List<String> args = new ArrayList<>(CHROMIUM_ARGS);
+        args.add("--user-data-dir=" + profile);
+        spec.localeIfSet().ifPresent(locale -> args.add("--lang=" + locale));
+
+        Map<String, Object> chromeOptions = new LinkedHashMap<>();
+        chromeOptions.put("binary", Prerequisites.chromium().toString());
+        chromeOptions.put("args", args);
+        chromeOptions.put("mobileEmulation", Map.of("deviceName", spec.profile()));
+        spec.localeIfSet().ifPresent(locale -> chromeOptions.put("prefs", Map.of("intl.accept_languages", locale)));
+
+        ChromiumOptions options = new ChromiumOptions();
+        options.setCapability("platformName", "linux");
+        options.setCapability("browserName", "chrome");
+        options.setCapability("appium:automationName", "Chromium");
+        options.setCapability("appium:executable", Prerequisites.chromedriver().toString());
+        options.setCapability("appium:autodownloadEnabled", false);
+        options.setCapability("appium:chromedriverPort", chromedriverPort);
+        options.setCapability("appium:newCommandTimeout", 300);
+        options.setCapability("goog:chromeOptions", chromeOptions);
+        spec.capabilities().forEach(options::setCapability);
+        return options;
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "(no message)";
+        }
+        int nl = message.indexOf('\n');
+        return nl < 0 ? message : message.substring(0, nl);
+    }
+}

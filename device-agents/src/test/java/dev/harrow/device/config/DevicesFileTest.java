@@ -1,0 +1,145 @@
+package dev.harrow.device.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.harrow.device.DeviceKind;
+import dev.harrow.device.Platform;
+import java.nio.file.Path;
+import java.time.ZoneId;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class DevicesFileTest {
+    static final Path SOURCE = Path.of("devices.yml");
+
+    static DevicePool parse(String yaml) {
+        return DevicesFile.parse(yaml, SOURCE, Map.of("GRID_TOKEN", "s3cret"));
+    }
+
+    @Test
+    void theRepositorysDefaultPoolIsValidAndHasBothPlatforms() {
+        DevicePool pool = DevicesFile.load(Path.of("..", "devices.yml"), Map.of());
+
+        assertThat(pool.devices()).hasSizeGreaterThanOrEqualTo(2)
+                .allSatisfy(d -> assertThat(d.kind()).isEqualTo(DeviceKind.WEB_EMULATED));
+        assertThat(pool.onPlatform(Platform.ANDROID)).isNotEmpty();
+        assertThat(pool.onPlatform(Platform.IOS)).isNotEmpty();
+    }
+
+    @Test
+    void defaultsApplyAndDevicesOverrideThem() {
+        DevicePool pool = parse("""
+                defaults:
+                  timeZone: Europe/Paris
+                  locale: fr-FR
+                  tags: [emulated]
+                  capabilities:
+                    appium:newCommandTimeout: 120
+                devices:
+                  - name: a
+                    platform: android
+                    kind: web-emulated
+                    profile: Pixel 7
+                  - name: b
+                    platform: ios
+                    kind: web-emulated
+                    profile: iPhone SE
+                    timeZone: Asia/Tokyo
+                    tags: [small]
+                    capabilities:
+                      appium:newCommandTimeout: 30
+                      custom:token: ${GRID_TOKEN}
+                """);
+
+        DeviceSpec a = pool.device("a").orElseThrow();
+        DeviceSpec b = pool.device("b").orElseThrow();
+        assertThat(a.timeZone()).isEqualTo(ZoneId.of("Europe/Paris"));
+        assertThat(a.locale()).isEqualTo("fr-FR");
+        assertThat(a.capabilities()).containsEntry("appium:newCommandTimeout", 120L);
+        assertThat(b.timeZone()).isEqualTo(ZoneId.of("Asia/Tokyo"));
+        assertThat(b.tags()).containsExactlyInAnyOrder("emulated", "small");
+        assertThat(b.capabilities()).containsEntry("appium:newCommandTimeout", 30L)
+                .containsEntry("custom:token", "s3cret");
+    }
+
+    @Test
+    void anUnknownFieldIsNamedWithItsLineAndTheLikelyIntendedOne() {
+        assertThatThrownBy(() -> parse("""
+                devices:
+                  - name: a
+                    platfrom: android
+                    kind: web-emulated
+                """))
+                .isInstanceOf(DevicesFileException.class)
+                .hasMessageStartingWith("devices.yml:3:5: devices[0].platfrom: unknown field (did you mean 'platform'?)");
+    }
+
+    @Test
+    void badValuesAreNamedWithFileLineAndField() {
+        assertThatThrownBy(() -> parse(device("platform: symbian")))
+                .hasMessageStartingWith("devices.yml:3:15: devices[0].platform: 'symbian' is not a platform");
+        assertThatThrownBy(() -> parse(device("kind: toaster")))
+                .hasMessageContaining("devices[0].kind: 'toaster' is not a device kind; use one of web-emulated,");
+        assertThatThrownBy(() -> parse(device("timeZone: Mars/Olympus")))
+                .hasMessageContaining("devices[0].timeZone: 'Mars/Olympus' is not an IANA time zone");
+        assertThatThrownBy(() -> parse(device("locale: not a locale")))
+                .hasMessageContaining("devices[0].locale:");
+        assertThatThrownBy(() -> parse(device("name: Has Spaces")))
+                .hasMessageContaining("devices[0].name: 'Has Spaces' is not a valid device name");
+    }
+
+    @Test
+    void aWebEmulatedDeviceNeedsAProfile() {
+        assertThatThrownBy(() -> parse("""
+                devices:
+                  - name: a
+                    platform: android
+                    kind: web-emulated
+                """))
+                .hasMessageStartingWith("devices.yml:2:5: devices[0].profile: a web-emulated device needs an emulation profile");
+    }
+
+    @Test
+    void twoDevicesMayNotShareAName() {
+        assertThatThrownBy(() -> parse("""
+                devices:
+                  - {name: a, platform: android, kind: web-emulated, profile: Pixel 7}
+                  - {name: a, platform: ios, kind: web-emulated, profile: iPhone SE}
+                """))
+                .hasMessageContaining("devices.yml:3:12: devices[1].name: 'a' is already the name of another device");
+    }
+
+    @Test
+    void aMissingEnvironmentVariableIsNamed() {
+        assertThatThrownBy(() -> parse(device("profile: ${NO_SUCH_VAR}")))
+                .hasMessageContaining("devices[0].profile: environment variable NO_SUCH_VAR is not set");
+    }
+
+    @Test
+    void brokenYamlAndAnEmptyPoolAreReported() {
+        assertThatThrownBy(() -> parse("devices: [\n  - a"))
+                .isInstanceOf(DevicesFileException.class).hasMessageContaining("not valid YAML");
+        assertThatThrownBy(() -> parse("devices: []"))
+                .hasMessageContaining("devices: list at least one device");
+        assertThatThrownBy(() -> parse(""))
+                .hasMessageContaining("the file is empty");
+    }
+
+    /** A valid one-device file with one line replaced. */
+    static String device(String replacement) {
+        String key = replacement.substring(0, replacement.indexOf(':'));
+        StringBuilder out = new StringBuilder("devices:\n");
+        String[] lines = {"name: a", "platform: android", "kind: web-emulated", "profile: Pixel 7"};
+        boolean first = true;
+        for (String line : lines) {
+            String use = line.startsWith(key + ":") ? replacement : line;
+            out.append(first ? "  - " : "    ").append(use).append('\n');
+            first = false;
+        }
+        if (!String.join("\n", lines).contains(key + ":")) {
+            out.append("    ").append(replacement).append('\n');
+        }
+        return out.toString();
+    }
+}
