@@ -21,6 +21,8 @@ import java.util.concurrent.Executors;
 public final class SampleAppServer implements AutoCloseable {
     static final String ROOT = "harrow-sample-app/";
     public static final String APP_PATH = "/app/";
+    /** The JUnit configuration parameter through which a farm tells scenarios where the app is served. */
+    public static final String APP_URL_PARAMETER = "harrow.app.url";
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",
             "js", "text/javascript; charset=utf-8",

@@ -31,13 +31,13 @@ public final class AppiumServer implements AutoCloseable {
     private final Process process;
     private final URL url;
     private final Path logFile;
-    private final Path workDir;
+    private final Path tempDir;
 
-    private AppiumServer(Process process, URL url, Path logFile, Path workDir) {
+    private AppiumServer(Process process, URL url, Path logFile, Path tempDir) {
         this.process = process;
         this.url = url;
         this.logFile = logFile;
-        this.workDir = workDir;
+        this.tempDir = tempDir;
     }
 
     /** Starts Appium from {@link AppiumHome#locate()} and waits until it answers {@code /status}. */
@@ -77,8 +77,11 @@ public final class AppiumServer implements AutoCloseable {
                 .redirectOutput(logFile.toFile());
         Map<String, String> env = builder.environment();
         env.put("APPIUM_HOME", home.dir().toString());
-        // Every session leaves temp files; keep them under the build dir rather than in /tmp.
-        env.put("TMPDIR", dirs.dir("appium-" + port, "tmp").toString());
+        // Every session leaves temp files; keep them under the build dir rather than in /tmp, unless that path is
+        // too long for the browser's Unix sockets.
+        WorkDirs.deleteStaleSocketDirs();
+        Path tmp = dirs.socketSafeTempDir("appium-" + port);
+        env.put("TMPDIR", tmp.toString());
         env.put("XDG_CONFIG_HOME", dirs.dir("appium-" + port, "config").toString());
         env.put("XDG_CACHE_HOME", dirs.dir("appium-" + port, "cache").toString());
         env.put("NO_UPDATE_NOTIFIER", "1");
@@ -90,7 +93,7 @@ public final class AppiumServer implements AutoCloseable {
             throw new UncheckedIOException("cannot start Appium with " + node, e);
         }
         URL url = url("http://127.0.0.1:" + port + "/");
-        AppiumServer server = new AppiumServer(process, url, logFile, workDir);
+        AppiumServer server = new AppiumServer(process, url, logFile, tmp);
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -118,6 +121,11 @@ public final class AppiumServer implements AutoCloseable {
 
     public Path logFile() {
         return logFile;
+    }
+
+    /** Appium's TMPDIR (and so every browser's): in the build dir, or a short dir deleted on close. */
+    public Path tempDir() {
+        return tempDir;
     }
 
     public long pid() {
@@ -158,7 +166,7 @@ public final class AppiumServer implements AutoCloseable {
     @Override
     public void close() {
         ProcessTree.terminate(process.toHandle(), Duration.ofSeconds(10));
-        WorkDirs.deleteTree(workDir.resolve("tmp"));
+        WorkDirs.deleteTree(tempDir);
         log.info("Appium on {} stopped", url);
     }
 

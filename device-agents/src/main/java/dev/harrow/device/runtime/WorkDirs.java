@@ -14,6 +14,9 @@ import java.util.stream.Stream;
  */
 public final class WorkDirs {
     public static final String PROPERTY = "harrow.work.dir";
+    /** Chromium's singleton socket path adds 46 bytes to TMPDIR; a socket path may hold 107. */
+    static final int MAX_SOCKET_DIR_LENGTH = 60;
+    static final String SOCKET_DIR_PREFIX = "harrow-";
     private final Path root;
 
     public WorkDirs(Path root) {
@@ -38,6 +41,53 @@ public final class WorkDirs {
             throw new UncheckedIOException("cannot create " + dir, e);
         }
         return dir;
+    }
+
+    /**
+     * A temp dir for programs that put Unix sockets in it (Chromium's singleton socket lives in TMPDIR). A socket
+     * path may hold at most 107 bytes, so a deep checkout's build dir can be too long: then the dir is made under
+     * the system temp dir instead, named after this process so that {@link #deleteStaleSocketDirs()} can tell
+     * its own leftovers from anyone else's. Callers delete it when done.
+     */
+    public Path socketSafeTempDir(String name) {
+        Path inBuild = dir(name, "tmp");
+        if (inBuild.toString().length() <= MAX_SOCKET_DIR_LENGTH) {
+            return inBuild;
+        }
+        Path outside = Path.of(System.getenv().getOrDefault("TMPDIR", "/tmp"))
+                .resolve(SOCKET_DIR_PREFIX + ProcessHandle.current().pid() + "-" + name);
+        if (outside.toString().length() > MAX_SOCKET_DIR_LENGTH) {
+            outside = Path.of("/tmp", SOCKET_DIR_PREFIX + ProcessHandle.current().pid() + "-" + name);
+        }
+        try {
+            Files.createDirectories(outside);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + outside, e);
+        }
+        return outside;
+    }
+
+    /** Removes socket temp dirs left by Harrow processes that no longer run (killed before they could clean up). */
+    public static void deleteStaleSocketDirs() {
+        for (String base : new String[] {System.getenv().getOrDefault("TMPDIR", "/tmp"), "/tmp"}) {
+            try (Stream<Path> children = Files.list(Path.of(base))) {
+                children.filter(p -> p.getFileName().toString().startsWith(SOCKET_DIR_PREFIX)).forEach(p -> {
+                    String rest = p.getFileName().toString().substring(SOCKET_DIR_PREFIX.length());
+                    int dash = rest.indexOf('-');
+                    try {
+                        long pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+                        if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                            return;
+                        }
+                    } catch (NumberFormatException notOurs) {
+                        return;
+                    }
+                    deleteTree(p);
+                });
+            } catch (IOException | UncheckedIOException ignored) {
+                // no temp dir to tidy
+            }
+        }
     }
 
     /** Deletes a directory tree under the root; best effort, since a dying browser may still write into it. */

@@ -21,7 +21,7 @@ class AppiumServerTest {
             assertThat(server.isHealthy()).isTrue();
             assertThat(server.logFile()).startsWith(dirs.root());
             String environ = Files.readString(Path.of("/proc", Long.toString(pid), "environ"));
-            assertThat(environ).contains("TMPDIR=" + dirs.root());
+            assertThat(environ).contains("TMPDIR=" + server.tempDir() + "\0");
             assertThat(environ).contains("APPIUM_HOME=" + AppiumHome.locate().dir());
         } finally {
             server.close();
@@ -29,6 +29,7 @@ class AppiumServerTest {
         Optional<ProcessHandle> after = ProcessHandle.of(pid);
         assertThat(after.filter(ProcessHandle::isAlive)).isEmpty();
         assertThat(server.isHealthy()).isFalse();
+        assertThat(server.tempDir()).doesNotExist();
     }
 
     @Test

@@ -1,0 +1,42 @@
+package dev.harrow.scenarios.support;
+
+import dev.harrow.backend.client.BackendClient;
+import dev.harrow.backend.client.BackendConnection;
+import dev.harrow.backend.event.TelemetryEvent;
+import dev.harrow.backend.store.EventQuery;
+import dev.harrow.device.AppLaunch;
+import dev.harrow.device.Device;
+import java.net.URI;
+import java.util.List;
+
+/** The backend a scenario judges by, and where the app under test is served. */
+public final class Backend {
+    private final BackendConnection connection;
+    private final URI appUrl;
+    private final BackendClient client;
+
+    Backend(BackendConnection connection, URI appUrl) {
+        this.connection = connection;
+        this.appUrl = appUrl;
+        this.client = connection.client();
+    }
+
+    public BackendClient client() {
+        return client;
+    }
+
+    /** Launches the sample app on {@code device}, reporting to this backend under the device's name. */
+    public AppLaunch launchFor(Device device) {
+        return AppLaunch.of(appUrl)
+                .with("collector", connection.baseUri().toString())
+                .with("appKey", connection.appKey())
+                .with("deviceId", device.name());
+    }
+
+    /** Every stored event the device sent in one app session, oldest first. */
+    public List<TelemetryEvent> eventsOfSession(Device device, String sessionId) {
+        return client.events(EventQuery.forDevice(device.name())).stream()
+                .filter(e -> sessionId.equals(e.sessionId()))
+                .toList();
+    }
+}

@@ -1,0 +1,23 @@
+package dev.harrow.scenarios.support;
+
+import dev.harrow.backend.event.TelemetryEvent;
+import io.qameta.allure.Allure;
+import java.util.List;
+import java.util.Locale;
+
+/** What a scenario attaches to its report so that a reader can see why it passed or failed. */
+public final class Evidence {
+    private Evidence() {
+    }
+
+    /** The stored events as a table: when, what, and the props. */
+    public static void eventTimeline(String title, List<TelemetryEvent> events) {
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-26s %-14s %-9s %s%n",
+                "ts", "type", "platform", "props"));
+        for (TelemetryEvent e : events) {
+            table.append(String.format(Locale.ROOT, "%-26s %-14s %-9s %s%n", e.ts(), e.type(),
+                    e.platform() == null ? "-" : e.platform().wire(), e.props()));
+        }
+        Allure.addAttachment(title, "text/plain", table.toString(), "txt");
+    }
+}

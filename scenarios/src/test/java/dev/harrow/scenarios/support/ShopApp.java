@@ -1,0 +1,80 @@
+package dev.harrow.scenarios.support;
+
+import dev.harrow.device.Device;
+import java.time.Duration;
+import java.util.Map;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The sample shop as a user sees it: screens and buttons found by their {@code data-testid}, never by layout. The
+ * chromium driver has no {@code By.id}; CSS selectors work on every kind.
+ */
+public final class ShopApp {
+    static final Duration WAIT = Duration.ofSeconds(15);
+    private final Device device;
+
+    private ShopApp(Device device) {
+        this.device = device;
+    }
+
+    /** Launches the app on {@code device}, reporting to {@code backend}, and waits for its home screen. */
+    public static ShopApp launch(Device device, Backend backend) {
+        device.app().launch(backend.launchFor(device));
+        ShopApp app = new ShopApp(device);
+        app.awaitScreen("home");
+        return app;
+    }
+
+    public ShopApp openCatalog() {
+        tap("open-catalog");
+        return awaitScreen("catalog");
+    }
+
+    public ShopApp openItem(String itemId) {
+        tap("catalog-item-" + itemId);
+        return awaitScreen("item");
+    }
+
+    public ShopApp buy() {
+        tap("buy");
+        return awaitScreen("purchased");
+    }
+
+    public String text(String testId) {
+        return find(testId).getText();
+    }
+
+    public String screen() {
+        return device.driver().findElement(By.cssSelector("[data-testid='screen']")).getDomAttribute("data-screen");
+    }
+
+    /** The SDK's debug surface: queue length, in-flight batch, last error, counters. */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> telemetry() {
+        return (Map<String, Object>) ((JavascriptExecutor) device.driver())
+                .executeScript("return window.HarrowTelemetry.debug()");
+    }
+
+    public String sessionId() {
+        return (String) telemetry().get("sessionId");
+    }
+
+    private void tap(String testId) {
+        WebElement element = new WebDriverWait(device.driver(), WAIT)
+                .until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid='" + testId + "']")));
+        element.click();
+    }
+
+    private WebElement find(String testId) {
+        return device.driver().findElement(By.cssSelector("[data-testid='" + testId + "']"));
+    }
+
+    private ShopApp awaitScreen(String name) {
+        new WebDriverWait(device.driver(), WAIT).until(d -> name.equals(screen()));
+        return this;
+    }
+}
