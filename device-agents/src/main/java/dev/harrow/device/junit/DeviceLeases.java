@@ -31,4 +31,9 @@ public final class DeviceLeases {
     public static void release(String leaseId) {
         LEASES.remove(leaseId);
     }
+
+    /** How many leases are held now; zero once a run is over. */
+    public static int held() {
+        return LEASES.size();
+    }
 }
