@@ -2,12 +2,8 @@ package dev.harrow.farm;
 
 import dev.harrow.backend.TelemetryBackend;
 import dev.harrow.backend.client.BackendConnection;
-import dev.harrow.backend.config.AppKey;
-import dev.harrow.backend.config.BackendConfig;
-import dev.harrow.backend.config.Secrets;
 import dev.harrow.sampleapp.SampleAppServer;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -28,13 +24,9 @@ final class FarmServices implements AutoCloseable {
     }
 
     static FarmServices start() {
-        String appKey = Secrets.randomToken(12);
-        String adminToken = Secrets.randomToken(16);
-        TelemetryBackend backend = TelemetryBackend.start(
-                BackendConfig.embedded(List.of(new AppKey(APP_ID, appKey)), adminToken));
+        TelemetryBackend backend = TelemetryBackend.startEmbedded(APP_ID);
         try {
-            SampleAppServer app = SampleAppServer.start();
-            return new FarmServices(backend, app, new BackendConnection(backend.baseUri(), adminToken, appKey));
+            return new FarmServices(backend, SampleAppServer.start(), backend.connectionFor(APP_ID));
         } catch (RuntimeException e) {
             backend.close();
             throw e;

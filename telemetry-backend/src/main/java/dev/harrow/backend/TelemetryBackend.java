@@ -5,7 +5,10 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.harrow.backend.admin.AdminEndpoint;
+import dev.harrow.backend.client.BackendConnection;
+import dev.harrow.backend.config.AppKey;
 import dev.harrow.backend.config.BackendConfig;
+import dev.harrow.backend.config.Secrets;
 import dev.harrow.backend.http.ApiServer;
 import dev.harrow.backend.http.HealthEndpoint;
 import dev.harrow.backend.http.Json;
@@ -17,6 +20,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +47,22 @@ public final class TelemetryBackend implements AutoCloseable {
 
     public static TelemetryBackend start(BackendConfig config) {
         return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * An in-process backend for one app, for harnesses and tests: loopback, a free port, the embedded store in
+     * memory, and a fresh random app key and admin token (see {@link #connectionFor}).
+     */
+    public static TelemetryBackend startEmbedded(String appId) {
+        return start(BackendConfig.embedded(List.of(new AppKey(appId, Secrets.randomToken(12))),
+                Secrets.randomToken(16)));
+    }
+
+    /** How a client reaches this backend as the app {@code appId} and as its admin. */
+    public BackendConnection connectionFor(String appId) {
+        AppKey app = config.apps().stream().filter(a -> a.appId().equals(appId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no app " + appId + " in " + config.apps()));
+        return new BackendConnection(baseUri(), config.adminToken(), app.key());
     }
 
     public static TelemetryBackend start(BackendConfig config, Clock clock) {

@@ -2,12 +2,8 @@ package dev.harrow.scenarios.support;
 
 import dev.harrow.backend.TelemetryBackend;
 import dev.harrow.backend.client.BackendConnection;
-import dev.harrow.backend.config.AppKey;
-import dev.harrow.backend.config.BackendConfig;
-import dev.harrow.backend.config.Secrets;
 import dev.harrow.sampleapp.SampleAppServer;
 import java.net.URI;
-import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -20,6 +16,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * embedded backend and the sample app server itself, once per run.
  */
 public final class BackendExtension implements ParameterResolver {
+    static final String APP_ID = "sample";
 
     @Override
     public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
@@ -35,43 +32,13 @@ public final class BackendExtension implements ParameterResolver {
                             + SampleAppServer.APP_URL_PARAMETER));
             return new Backend(farm.get(), app);
         }
-        return context.getRoot().getStore(ExtensionContext.Namespace.create(BackendExtension.class))
-                .getOrComputeIfAbsent(LocalBackend.class, key -> LocalBackend.start(), LocalBackend.class).backend();
-    }
-
-    /** An embedded backend and app server for a run outside the farm. */
-    static final class LocalBackend implements AutoCloseable {
-        private final TelemetryBackend backend;
-        private final SampleAppServer app;
-        private final Backend handle;
-
-        private LocalBackend(TelemetryBackend backend, SampleAppServer app, Backend handle) {
-            this.backend = backend;
-            this.app = app;
-            this.handle = handle;
-        }
-
-        static LocalBackend start() {
-            String appKey = Secrets.randomToken(12);
-            String adminToken = Secrets.randomToken(16);
-            TelemetryBackend backend = TelemetryBackend.start(
-                    BackendConfig.embedded(List.of(new AppKey("sample", appKey)), adminToken));
-            SampleAppServer app = SampleAppServer.start();
-            return new LocalBackend(backend, app,
-                    new Backend(new BackendConnection(backend.baseUri(), adminToken, appKey), app.appUri()));
-        }
-
-        Backend backend() {
-            return handle;
-        }
-
-        @Override
-        public void close() {
-            try {
-                app.close();
-            } finally {
-                backend.close();
-            }
-        }
+        // Both are AutoCloseable: JUnit closes them when the run ends.
+        ExtensionContext.Store store = context.getRoot().getStore(
+                ExtensionContext.Namespace.create(BackendExtension.class));
+        TelemetryBackend backend = store.getOrComputeIfAbsent(TelemetryBackend.class,
+                key -> TelemetryBackend.startEmbedded(APP_ID), TelemetryBackend.class);
+        SampleAppServer app = store.getOrComputeIfAbsent(SampleAppServer.class, key -> SampleAppServer.start(),
+                SampleAppServer.class);
+        return new Backend(backend.connectionFor(APP_ID), app.appUri());
     }
 }
