@@ -2,47 +2,72 @@ package dev.harrow.backend;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.MongoException;
+import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.harrow.backend.admin.AdminEndpoint;
+import dev.harrow.backend.admin.FaultEndpoint;
 import dev.harrow.backend.client.BackendConnection;
 import dev.harrow.backend.config.AppKey;
 import dev.harrow.backend.config.BackendConfig;
+import dev.harrow.backend.config.Resilience;
 import dev.harrow.backend.config.Secrets;
 import dev.harrow.backend.http.ApiServer;
 import dev.harrow.backend.http.HealthEndpoint;
 import dev.harrow.backend.http.Json;
 import dev.harrow.backend.ingest.CollectorEndpoint;
+import dev.harrow.backend.ops.BackendMetrics;
+import dev.harrow.backend.ops.FaultProxy;
+import dev.harrow.backend.ops.StoreHealth;
+import dev.harrow.backend.spill.EmbeddedRedis;
+import dev.harrow.backend.spill.RedisSpillQueue;
 import dev.harrow.backend.store.EmbeddedMongo;
-import dev.harrow.backend.store.EventStore;
+import dev.harrow.backend.store.FallbackEventStore;
 import dev.harrow.backend.store.MongoEventStore;
+import dev.harrow.backend.store.SpillDrainer;
+import dev.harrow.backend.store.StoreCircuitBreaker;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running backend: HTTP API, store, and (when no MongoDB is configured) the embedded store. Start it standalone
- * with {@link BackendMain} or in-process with {@link #start(BackendConfig)}; {@link #close()} stops everything it
- * started.
+ * The running backend: HTTP API, MongoDB store with its Redis spill, drainer, health and metrics, and (when no
+ * servers are configured) the embedded MongoDB-compatible store and Redis. Start it standalone with
+ * {@link BackendMain} or in-process with {@link #start(BackendConfig)}; {@link #close()} stops everything it started.
  */
 public final class TelemetryBackend implements AutoCloseable {
+    static final String MONGODB = "mongodb";
+    static final String REDIS = "redis";
     private static final Logger log = LoggerFactory.getLogger(TelemetryBackend.class);
 
     private final BackendConfig config;
-    private final EmbeddedMongo embeddedMongo;
-    private final EventStore store;
+    private final Deque<AutoCloseable> started;
+    private final FallbackEventStore store;
     private final ApiServer api;
+    private final BackendMetrics metrics;
 
-    private TelemetryBackend(BackendConfig config, EmbeddedMongo embeddedMongo, EventStore store, ApiServer api) {
+    private TelemetryBackend(BackendConfig config, Deque<AutoCloseable> started, FallbackEventStore store,
+                             ApiServer api, BackendMetrics metrics) {
         this.config = config;
-        this.embeddedMongo = embeddedMongo;
+        this.started = started;
         this.store = store;
         this.api = api;
+        this.metrics = metrics;
     }
 
     public static TelemetryBackend start(BackendConfig config) {
@@ -50,7 +75,7 @@ public final class TelemetryBackend implements AutoCloseable {
     }
 
     /**
-     * An in-process backend for one app, for harnesses and tests: loopback, a free port, the embedded store in
+     * An in-process backend for one app, for harnesses and tests: loopback, a free port, the embedded stores in
      * memory, and a fresh random app key and admin token (see {@link #connectionFor}).
      */
     public static TelemetryBackend startEmbedded(String appId) {
@@ -58,65 +83,157 @@ public final class TelemetryBackend implements AutoCloseable {
                 Secrets.randomToken(16)));
     }
 
-    /** How a client reaches this backend as the app {@code appId} and as its admin. */
-    public BackendConnection connectionFor(String appId) {
-        AppKey app = config.apps().stream().filter(a -> a.appId().equals(appId)).findFirst()
-                .orElseThrow(() -> new IllegalArgumentException("no app " + appId + " in " + config.apps()));
-        return new BackendConnection(baseUri(), config.adminToken(), app.key());
-    }
-
     public static TelemetryBackend start(BackendConfig config, Clock clock) {
-        EmbeddedMongo embedded = null;
-        EventStore store = null;
+        // Everything started so far, closed in reverse order if a later step fails.
+        Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
-            String uri;
-            if (config.storage().embedded()) {
-                embedded = EmbeddedMongo.start(config.storage().dataDir());
-                uri = embedded.connectionString();
-            } else {
-                uri = config.storage().mongodbUri();
-            }
-            MongoEventStore mongo = new MongoEventStore(mongoClient(uri), config.storage().database());
-            store = mongo;
-            mongo.ensureIndexes();
+            BackendMetrics metrics = new BackendMetrics();
+            Resilience resilience = config.resilience();
+            Map<String, FaultProxy> faults = new LinkedHashMap<>();
 
-            CollectorEndpoint collector = new CollectorEndpoint(config, store, clock);
-            AdminEndpoint admin = new AdminEndpoint(config.adminToken(), store);
-            HealthEndpoint health = new HealthEndpoint(store::ping);
+            String mongoUri = config.storage().mongodbUri();
+            Runnable durable = () -> { };
+            if (config.storage().embedded()) {
+                EmbeddedMongo embedded = EmbeddedMongo.start(config.storage().dataDir());
+                started.push(embedded);
+                mongoUri = embedded.connectionString();
+                durable = embedded::commit;
+            }
+            if (config.faultsEnabled()) {
+                mongoUri = throughFaultProxy(MONGODB, mongoUri, faults, started);
+            }
+            MongoEventStore mongo = new MongoEventStore(mongoClient(mongoUri, resilience.storeTimeout()),
+                    config.storage().database(), durable);
+            started.push(mongo);
+
+            RedisSpillQueue spill = null;
+            if (config.storage().spillEnabled()) {
+                String redisUri = config.storage().redisUri();
+                if (redisUri == null) {
+                    EmbeddedRedis redis = config.storage().dataDir() == null
+                            ? EmbeddedRedis.startInMemory(Path.of(System.getProperty("java.io.tmpdir")))
+                            : EmbeddedRedis.startPersistent(config.storage().dataDir().resolve("redis"));
+                    started.push(redis);
+                    redisUri = redis.uri();
+                }
+                if (config.faultsEnabled()) {
+                    redisUri = throughFaultProxy(REDIS, redisUri, faults, started);
+                }
+                spill = RedisSpillQueue.connect(redisUri, resilience.instanceId(), resilience.spillLease(),
+                        resilience.storeTimeout());
+                started.push(spill);
+            }
+
+            StoreCircuitBreaker breaker = new StoreCircuitBreaker(resilience.breakerFailures(),
+                    resilience.breakerOpenFor(), resilience.breakerOpenMax(), System::nanoTime);
+            FallbackEventStore store = new FallbackEventStore(mongo, spill, breaker, metrics);
+            SpillDrainer drainer = null;
+            if (spill != null) {
+                drainer = new SpillDrainer(spill, mongo, breaker, metrics, resilience.drainBatches()).start();
+                started.push(drainer);
+            }
+            StoreHealth health = new StoreHealth(Duration.ofSeconds(1), metrics).watch(MONGODB, mongo::ping);
+            if (spill != null) {
+                health.watch(REDIS, spill::ping);
+            }
+            started.push(health.start());
+            IndexCreation.startFor(mongo, started);
+
+            SpillDrainer drainerRef = drainer;
+            metrics.gauge("harrow_spill_depth_events", "Events waiting in the Redis spill for MongoDB.",
+                    () -> drainerRef == null ? 0 : drainerRef.lastDepth() < 0 ? Double.NaN : drainerRef.lastDepth());
+            metrics.gauge("harrow_circuit_open", "Whether writes skip MongoDB because it failed (1) or not (0).",
+                    () -> breaker.state() == StoreCircuitBreaker.State.CLOSED ? 0 : 1, "store", MONGODB);
+
+            boolean spillOn = spill != null;
+            CollectorEndpoint collector = new CollectorEndpoint(config, store, clock, metrics);
+            AdminEndpoint admin = new AdminEndpoint(config.adminToken(), store,
+                    () -> ingestStats(metrics, breaker, drainerRef, health));
+            FaultEndpoint faultEndpoint = new FaultEndpoint(config.adminToken(), faults);
+            HealthEndpoint healthEndpoint = new HealthEndpoint(
+                    () -> health.isUp(MONGODB) || (spillOn && health.isUp(REDIS)),
+                    () -> healthDetail(health, drainerRef, breaker));
             ApiServer api = new ApiServer(config.http().host(), config.http().port(), config.http().workerThreads(),
                     Json.mapper())
                     .route("POST", CollectorEndpoint.PATH, collector::ingest)
                     .route("OPTIONS", CollectorEndpoint.PATH, collector::preflight)
                     .route("GET", AdminEndpoint.EVENTS, admin::events)
                     .route("GET", AdminEndpoint.EVENT_COUNT, admin::count)
-                    .route("GET", HealthEndpoint.LIVE, health::live)
-                    .route("GET", HealthEndpoint.READY, health::ready);
+                    .route("GET", AdminEndpoint.INGEST_STATS, admin::ingestStats)
+                    .route("GET", FaultEndpoint.PATH, faultEndpoint::list)
+                    .route("POST", FaultEndpoint.PATH, faultEndpoint::change)
+                    .route("GET", HealthEndpoint.LIVE, healthEndpoint::live)
+                    .route("GET", HealthEndpoint.READY, healthEndpoint::ready)
+                    .route("GET", "/metrics", ex -> ex.respondBytes(200, "text/plain; version=0.0.4; charset=utf-8",
+                            metrics.scrape().getBytes(StandardCharsets.UTF_8)));
             api.start();
-            log.info("telemetry backend listening on {} (store: {}, apps: {})", api.baseUri(),
-                    config.storage().embedded() ? "embedded" + (config.storage().dataDir() == null ? " in memory"
-                            : " at " + config.storage().dataDir()) : "MongoDB", config.apps());
-            return new TelemetryBackend(config, embedded, store, api);
+            started.push(api);
+            log.info("telemetry backend listening on {} ({}, apps {})", api.baseUri(), config.storage(), config.apps());
+            return new TelemetryBackend(config, started, store, api, metrics);
         } catch (IOException e) {
-            closeQuietly(store, embedded);
+            closeAll(started);
             throw new UncheckedIOException("cannot start the HTTP API on " + config.http().host() + ":"
                     + config.http().port() + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
-            closeQuietly(store, embedded);
+            closeAll(started);
             throw e;
         }
     }
 
     /**
-     * Short timeouts: a store that does not answer must surface as "unavailable" within seconds, so that clients
-     * keep their events and retry instead of waiting on a hung request.
+     * Short timeouts: a store that does not answer must surface as "unavailable" within seconds, so that writes
+     * go to the spill (or clients keep their events) instead of waiting on a hung request. Writes are journaled;
+     * the embedded store, which takes the journal flag but keeps writes in memory, is made durable by its commit.
      */
-    static MongoClient mongoClient(String uri) {
-        MongoClientSettings settings = MongoClientSettings.builder()
+    static MongoClient mongoClient(String uri, Duration timeout) {
+        int millis = (int) timeout.toMillis();
+        MongoClientSettings.Builder settings = MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(uri))
-                .applyToClusterSettings(c -> c.serverSelectionTimeout(3, TimeUnit.SECONDS))
-                .applyToSocketSettings(s -> s.connectTimeout(3, TimeUnit.SECONDS).readTimeout(15, TimeUnit.SECONDS))
-                .build();
-        return MongoClients.create(settings);
+                .applyToClusterSettings(c -> c.serverSelectionTimeout(millis, TimeUnit.MILLISECONDS))
+                .applyToSocketSettings(s -> s.connectTimeout(Math.min(millis, 2000), TimeUnit.MILLISECONDS)
+                        .readTimeout(millis, TimeUnit.MILLISECONDS));
+        settings.writeConcern(WriteConcern.JOURNALED);
+        return MongoClients.create(settings.build());
+    }
+
+    /** Routes a store's connections through a fault relay; returns the URI that reaches it through the relay. */
+    private static String throughFaultProxy(String store, String uri, Map<String, FaultProxy> faults,
+                                            Deque<AutoCloseable> started) {
+        URI parsed = URI.create(uri.replace("mongodb://", "http://").replace("redis://", "http://"));
+        if (uri.startsWith("mongodb+srv://") || parsed.getHost() == null || uri.indexOf(',') >= 0) {
+            throw new IllegalArgumentException("fault controls need a single-host " + store + " URI");
+        }
+        int port = parsed.getPort() > 0 ? parsed.getPort() : store.equals(MONGODB) ? 27017 : 6379;
+        FaultProxy proxy = new FaultProxy(store, parsed.getHost(), port);
+        started.push(proxy);
+        faults.put(store, proxy);
+        String hostPort = parsed.getHost() + (parsed.getPort() > 0 ? ":" + parsed.getPort() : "");
+        return uri.replaceFirst(Pattern.quote(hostPort), "127.0.0.1:" + proxy.port());
+    }
+
+    private static Map<String, Object> healthDetail(StoreHealth health, SpillDrainer drainer,
+                                                    StoreCircuitBreaker breaker) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("stores", health.snapshot());
+        detail.put("spillDepth", drainer == null ? 0 : drainer.lastDepth());
+        detail.put("mongodbCircuit", breaker.state().name().toLowerCase(Locale.ROOT));
+        return detail;
+    }
+
+    private static Map<String, Object> ingestStats(BackendMetrics metrics, StoreCircuitBreaker breaker,
+                                                   SpillDrainer drainer, StoreHealth health) {
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("acceptedIntoStore", metrics.counterSum(BackendMetrics.ACCEPTED, "held_in", "store"));
+        stats.put("acceptedIntoSpill", metrics.counterSum(BackendMetrics.ACCEPTED, "held_in", "spill"));
+        stats.put("duplicates", metrics.counterSum(BackendMetrics.DUPLICATES));
+        stats.put("rejected", metrics.counterSum(BackendMetrics.REJECTED));
+        stats.put("drained", metrics.counterValue(BackendMetrics.DRAINED));
+        stats.put("drainDuplicates", metrics.counterValue(BackendMetrics.DRAIN_DUPLICATES));
+        stats.put("spillDepth", drainer == null ? 0 : drainer.lastDepth());
+        stats.put("mongodbCircuit", breaker.state().name().toLowerCase(Locale.ROOT));
+        stats.put("circuitOpenings", breaker.timesOpened());
+        stats.put("stores", health.snapshot());
+        return stats;
     }
 
     public URI baseUri() {
@@ -127,27 +244,77 @@ public final class TelemetryBackend implements AutoCloseable {
         return config;
     }
 
-    public EventStore store() {
+    public FallbackEventStore store() {
         return store;
+    }
+
+    public BackendMetrics metrics() {
+        return metrics;
+    }
+
+    /** How a client reaches this backend as the app {@code appId} and as its admin. */
+    public BackendConnection connectionFor(String appId) {
+        AppKey app = config.apps().stream().filter(a -> a.appId().equals(appId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no app " + appId + " in " + config.apps()));
+        return new BackendConnection(baseUri(), config.adminToken(), app.key());
     }
 
     @Override
     public void close() {
-        api.close();
-        closeQuietly(store, embeddedMongo);
+        closeAll(started);
         log.info("telemetry backend stopped");
     }
 
-    private static void closeQuietly(EventStore store, EmbeddedMongo embedded) {
-        if (store != null) {
+    private static void closeAll(Deque<AutoCloseable> started) {
+        while (!started.isEmpty()) {
+            AutoCloseable next = started.pop();
             try {
-                store.close();
-            } catch (RuntimeException e) {
-                log.warn("closing the store failed", e);
+                next.close();
+            } catch (Exception e) {
+                log.warn("stopping {} failed: {}", next.getClass().getSimpleName(), e.toString());
             }
         }
-        if (embedded != null) {
-            embedded.close();
+    }
+
+    /** Creates the indexes now, or in the background as soon as MongoDB answers if it is down at start. */
+    private static final class IndexCreation implements AutoCloseable {
+        private final Thread thread;
+
+        private IndexCreation(Thread thread) {
+            this.thread = thread;
+        }
+
+        static void startFor(MongoEventStore mongo, Deque<AutoCloseable> started) {
+            try {
+                mongo.ensureIndexes();
+                return;
+            } catch (MongoException e) {
+                log.warn("MongoDB is not answering at start; indexes will be created when it does: {}",
+                        e.getMessage());
+            }
+            Thread thread = new Thread(() -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                        mongo.ensureIndexes();
+                        log.info("MongoDB answers: indexes created");
+                        return;
+                    } catch (MongoException e) {
+                        try {
+                            Thread.sleep(5000);
+                        } catch (InterruptedException stop) {
+                            return;
+                        }
+                    }
+                }
+            }, "harrow-index-creation");
+            thread.setDaemon(true);
+            thread.start();
+            started.push(new IndexCreation(thread));
+        }
+
+        @Override
+        public void close() {
+            thread.interrupt();
         }
     }
 }

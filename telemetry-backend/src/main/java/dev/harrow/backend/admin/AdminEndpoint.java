@@ -1,63 +1,70 @@
 package dev.harrow.backend.admin;
 
-import dev.harrow.backend.config.Secrets;
 import dev.harrow.backend.http.ApiExchange;
 import dev.harrow.backend.ingest.EventValidator;
 import dev.harrow.backend.store.EventQuery;
 import dev.harrow.backend.store.EventStore;
+import dev.harrow.backend.store.StoreUnavailableException;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The admin API (bearer token): stored events, for people and for the scenarios that judge what an app sent.
  * {@code GET /admin/v1/events} and {@code GET /admin/v1/events/count} take {@code app}, {@code deviceId},
  * {@code type}, {@code since}, {@code until} (ISO-8601) and, for the list, {@code limit} (default 1000).
+ * {@code GET /admin/v1/ingest} reports what the collector accepted, absorbed as duplicates, rejected and spilled.
  */
 public final class AdminEndpoint {
     public static final String EVENTS = "/admin/v1/events";
     public static final String EVENT_COUNT = "/admin/v1/events/count";
+    public static final String INGEST_STATS = "/admin/v1/ingest";
     static final int DEFAULT_LIMIT = 1000;
 
-    private final String adminToken;
+    private final AdminAuth auth;
     private final EventStore store;
+    private final Supplier<Map<String, Object>> ingestStats;
 
-    public AdminEndpoint(String adminToken, EventStore store) {
-        this.adminToken = adminToken;
+    public AdminEndpoint(String adminToken, EventStore store, Supplier<Map<String, Object>> ingestStats) {
+        this.auth = new AdminAuth(adminToken);
         this.store = store;
+        this.ingestStats = ingestStats;
+    }
+
+    public void ingestStats(ApiExchange ex) throws IOException {
+        if (auth.check(ex)) {
+            ex.respondJson(200, ingestStats.get());
+        }
     }
 
     public void events(ApiExchange ex) throws IOException {
-        if (!authorized(ex)) {
+        if (!auth.check(ex)) {
             return;
         }
         EventQuery query = query(ex);
         if (query != null) {
-            ex.respondJson(200, Map.of("events", store.find(query)));
+            try {
+                ex.respondJson(200, Map.of("events", store.find(query)));
+            } catch (StoreUnavailableException e) {
+                ex.respondError(503, "store_unavailable", "MongoDB cannot be queried now: " + e.getMessage());
+            }
         }
     }
 
     public void count(ApiExchange ex) throws IOException {
-        if (!authorized(ex)) {
+        if (!auth.check(ex)) {
             return;
         }
         EventQuery query = query(ex);
         if (query != null) {
-            ex.respondJson(200, Map.of("count", store.count(query)));
+            try {
+                ex.respondJson(200, Map.of("count", store.count(query)));
+            } catch (StoreUnavailableException e) {
+                ex.respondError(503, "store_unavailable", "MongoDB cannot be queried now: " + e.getMessage());
+            }
         }
-    }
-
-    /** Answers 401 itself when the bearer token is missing or wrong. */
-    private boolean authorized(ApiExchange ex) throws IOException {
-        String header = ex.header("Authorization").orElse("");
-        String presented = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
-        if (Secrets.constantTimeEquals(adminToken, presented)) {
-            return true;
-        }
-        ex.setHeader("WWW-Authenticate", "Bearer realm=\"harrow-admin\"");
-        ex.respondError(401, "unauthorized", "a valid admin bearer token is required");
-        return false;
     }
 
     /** The query of the request, or null after answering 400. */

@@ -8,19 +8,25 @@ import java.util.Optional;
 
 /**
  * Everything the backend needs to start, as plain validated data. Built by {@link BackendConfigLoader} from a YAML
- * file and the environment, or directly in code when the backend is embedded in-process.
+ * file and the environment, or directly in code when the backend is embedded in-process. {@link #toString()} never
+ * shows a key, a token or a password.
+ *
+ * @param faultsEnabled whether the admin API may cut the backend off its stores (for test harnesses only)
  */
 public record BackendConfig(
         HttpSettings http,
         StorageSettings storage,
         List<AppKey> apps,
         String adminToken,
-        IngestLimits limits) {
+        IngestLimits limits,
+        Resilience resilience,
+        boolean faultsEnabled) {
 
     public BackendConfig {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(resilience, "resilience");
         apps = List.copyOf(apps);
         List<String> problems = new ArrayList<>();
         if (apps.isEmpty()) {
@@ -40,10 +46,13 @@ public record BackendConfig(
         }
     }
 
-    /** A config for an in-process backend: loopback, an ephemeral port, the embedded store in memory. */
+    /**
+     * A config for an in-process backend: loopback, an ephemeral port, the embedded MongoDB-compatible store in
+     * memory and an embedded Redis spill without persistence.
+     */
     public static BackendConfig embedded(List<AppKey> apps, String adminToken) {
         return new BackendConfig(HttpSettings.loopbackEphemeral(), StorageSettings.embeddedInMemory(), apps,
-                adminToken, IngestLimits.defaults());
+                adminToken, IngestLimits.defaults(), Resilience.defaults(), false);
     }
 
     public Optional<AppKey> appForKey(String key) {
@@ -54,15 +63,29 @@ public record BackendConfig(
     }
 
     public BackendConfig withStorage(StorageSettings storage) {
-        return new BackendConfig(http, storage, apps, adminToken, limits);
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled);
     }
 
     public BackendConfig withHttp(HttpSettings http) {
-        return new BackendConfig(http, storage, apps, adminToken, limits);
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled);
     }
 
     public BackendConfig withLimits(IngestLimits limits) {
-        return new BackendConfig(http, storage, apps, adminToken, limits);
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled);
+    }
+
+    public BackendConfig withResilience(Resilience resilience) {
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled);
+    }
+
+    public BackendConfig withFaultsEnabled(boolean enabled) {
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, enabled);
+    }
+
+    @Override
+    public String toString() {
+        return "BackendConfig[http=" + http + ", storage=" + storage + ", apps=" + apps + ", adminToken=(hidden)"
+                + ", limits=" + limits + ", resilience=" + resilience + ", faultsEnabled=" + faultsEnabled + "]";
     }
 
     /** Where the HTTP API listens. Port 0 picks a free port. */
@@ -86,10 +109,14 @@ public record BackendConfig(
     }
 
     /**
-     * The MongoDB store. With no {@code mongodbUri} the backend starts the embedded MongoDB-wire-compatible server,
-     * persisting to {@code dataDir}, or in memory when {@code dataDir} is empty.
+     * The stores. With no {@code mongodbUri} the backend starts the embedded MongoDB-wire-compatible server; with
+     * no {@code redisUri} (and the spill on) an embedded Redis. Both persist under {@code dataDir}, or keep
+     * everything in memory when it is empty.
+     *
+     * @param spillEnabled whether accepted batches go to a Redis spill while MongoDB cannot take them
      */
-    public record StorageSettings(String mongodbUri, String database, Path dataDir) {
+    public record StorageSettings(String mongodbUri, String database, Path dataDir, String redisUri,
+                                  boolean spillEnabled) {
         public StorageSettings {
             if (database == null || !database.matches("[A-Za-z0-9_-]{1,38}")) {
                 throw new ConfigException("storage.database: must be 1-38 letters, digits, '_' or '-', was " + database);
@@ -97,14 +124,33 @@ public record BackendConfig(
             if (mongodbUri != null && !mongodbUri.startsWith("mongodb://") && !mongodbUri.startsWith("mongodb+srv://")) {
                 throw new ConfigException("storage.mongodbUri / MONGODB_URI: must start with mongodb:// or mongodb+srv://");
             }
+            if (redisUri != null && !redisUri.startsWith("redis://") && !redisUri.startsWith("rediss://")) {
+                throw new ConfigException("storage.redisUri / REDIS_URI: must start with redis:// or rediss://");
+            }
         }
 
         public static StorageSettings embeddedInMemory() {
-            return new StorageSettings(null, "harrow", null);
+            return new StorageSettings(null, "harrow", null, null, true);
         }
 
         public boolean embedded() {
             return mongodbUri == null;
+        }
+
+        public boolean embeddedRedis() {
+            return spillEnabled && redisUri == null;
+        }
+
+        public StorageSettings withSpill(boolean enabled) {
+            return new StorageSettings(mongodbUri, database, dataDir, redisUri, enabled);
+        }
+
+        @Override
+        public String toString() {
+            return "StorageSettings[mongodb=" + (mongodbUri == null ? "embedded" : Secrets.redactUri(mongodbUri))
+                    + ", database=" + database + ", dataDir=" + (dataDir == null ? "(memory)" : dataDir)
+                    + ", redis=" + (!spillEnabled ? "off" : redisUri == null ? "embedded" : Secrets.redactUri(redisUri))
+                    + "]";
         }
     }
 }

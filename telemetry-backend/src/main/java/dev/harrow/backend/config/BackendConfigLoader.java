@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,10 +23,11 @@ import java.util.Properties;
  * The defaults let {@code java -jar} start on a fresh machine: loopback, port 8787, the embedded store persisting to
  * {@code ./harrow-data}, and credentials generated once into that data dir.
  *
- * <p>Environment overrides: {@code MONGODB_URI}, {@code HARROW_DATABASE}, {@code HARROW_DATA_DIR},
- * {@code HARROW_HTTP_HOST}, {@code HARROW_HTTP_PORT}, {@code HARROW_APP_KEYS} ({@code app=key,app2=key2}),
- * {@code HARROW_ADMIN_TOKEN}, and {@code HARROW_LIMIT_<NAME>} for each ingest limit
- * (e.g. {@code HARROW_LIMIT_MAX_EVENTS_PER_BATCH}).
+ * <p>Environment overrides: {@code MONGODB_URI}, {@code REDIS_URI}, {@code HARROW_SPILL} ({@code true}/{@code false}),
+ * {@code HARROW_DATABASE}, {@code HARROW_DATA_DIR}, {@code HARROW_HTTP_HOST}, {@code HARROW_HTTP_PORT},
+ * {@code HARROW_APP_KEYS} ({@code app=key,app2=key2}), {@code HARROW_ADMIN_TOKEN}, {@code HARROW_INSTANCE_ID},
+ * {@code HARROW_RETRY_AFTER_SECONDS}, {@code HARROW_STORE_TIMEOUT_MS}, {@code HARROW_FAULTS_ENABLED}, and
+ * {@code HARROW_LIMIT_<NAME>} for each ingest limit (e.g. {@code HARROW_LIMIT_MAX_EVENTS_PER_BATCH}).
  */
 public final class BackendConfigLoader {
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -43,9 +45,10 @@ public final class BackendConfigLoader {
 
     /** Loads {@code file} (may be null) and applies the environment. */
     public BackendConfig load(Path file) {
-        ConfigFile parsed = file == null ? new ConfigFile(null, null, null, null, null) : parse(file);
+        ConfigFile parsed = file == null ? ConfigFile.EMPTY : parse(file);
         ConfigFile.Http http = parsed.http() == null ? new ConfigFile.Http(null, null, null, null) : parsed.http();
-        ConfigFile.Storage storage = parsed.storage() == null ? new ConfigFile.Storage(null, null, null) : parsed.storage();
+        ConfigFile.Storage storage = parsed.storage() == null ? new ConfigFile.Storage(null, null, null, null, null)
+                : parsed.storage();
 
         String host = firstNonNull(env.get("HARROW_HTTP_HOST"), http.host(), DEFAULT_HOST);
         int port = parseInt("HARROW_HTTP_PORT", firstNonNull(env.get("HARROW_HTTP_PORT"),
@@ -56,6 +59,12 @@ public final class BackendConfigLoader {
         String mongodbUri = firstNonNull(env.get("MONGODB_URI"), storage.mongodbUri(), null);
         String database = firstNonNull(env.get("HARROW_DATABASE"), storage.database(), DEFAULT_DATABASE);
         Path dataDir = Path.of(firstNonNull(env.get("HARROW_DATA_DIR"), storage.dataDir(), DEFAULT_DATA_DIR.toString()));
+        String redisUri = firstNonNull(env.get("REDIS_URI"), storage.redisUri(), null);
+        boolean spill = parseBoolean("HARROW_SPILL", firstNonNull(env.get("HARROW_SPILL"),
+                storage.spill() == null ? null : storage.spill().toString(), "true"));
+        boolean faults = parseBoolean("HARROW_FAULTS_ENABLED", firstNonNull(env.get("HARROW_FAULTS_ENABLED"),
+                parsed.faults() == null || parsed.faults().enabled() == null ? null
+                        : parsed.faults().enabled().toString(), "false"));
 
         List<AppKey> apps = new ArrayList<>();
         String appKeysEnv = env.get("HARROW_APP_KEYS");
@@ -77,10 +86,46 @@ public final class BackendConfigLoader {
             }
         }
 
-        IngestLimits limits = limits(parsed.limits() == null ? new ConfigFile.Limits(null, null, null, null, null)
-                : parsed.limits());
+        IngestLimits limits = limits(parsed.limits() == null
+                ? new ConfigFile.Limits(null, null, null, null, null, null) : parsed.limits());
         return new BackendConfig(new BackendConfig.HttpSettings(host, port, threads, cors),
-                new BackendConfig.StorageSettings(mongodbUri, database, dataDir), apps, adminToken, limits);
+                new BackendConfig.StorageSettings(mongodbUri, database, dataDir, redisUri, spill), apps, adminToken,
+                limits, resilience(parsed.resilience(), dataDir), faults);
+    }
+
+    private Resilience resilience(ConfigFile.ResilienceFile file, Path dataDir) {
+        Resilience defaults = Resilience.defaults();
+        ConfigFile.ResilienceFile f = file == null ? new ConfigFile.ResilienceFile(null, null, null, null, null, null,
+                null, null) : file;
+        // One instance per data dir by default: a restarted backend finds the spilled batches it had leased.
+        String instance = firstNonNull(env.get("HARROW_INSTANCE_ID"), f.instanceId(),
+                "harrow-" + Integer.toHexString(dataDir.toAbsolutePath().normalize().toString().hashCode()));
+        Duration retryAfter = env.containsKey("HARROW_RETRY_AFTER_SECONDS")
+                ? Duration.ofSeconds(parseInt("HARROW_RETRY_AFTER_SECONDS", env.get("HARROW_RETRY_AFTER_SECONDS")))
+                : millis(f.retryAfterMs(), defaults.retryAfter());
+        Duration storeTimeout = env.containsKey("HARROW_STORE_TIMEOUT_MS")
+                ? Duration.ofMillis(parseInt("HARROW_STORE_TIMEOUT_MS", env.get("HARROW_STORE_TIMEOUT_MS")))
+                : millis(f.storeTimeoutMs(), defaults.storeTimeout());
+        return new Resilience(storeTimeout,
+                f.breakerFailures() == null ? defaults.breakerFailures() : f.breakerFailures(),
+                millis(f.breakerOpenMs(), defaults.breakerOpenFor()),
+                millis(f.breakerOpenMaxMs(), defaults.breakerOpenMax()),
+                retryAfter,
+                f.drainBatches() == null ? defaults.drainBatches() : f.drainBatches(),
+                millis(f.spillLeaseMs(), defaults.spillLease()),
+                instance);
+    }
+
+    private static Duration millis(Integer value, Duration fallback) {
+        return value == null ? fallback : Duration.ofMillis(value);
+    }
+
+    private static boolean parseBoolean(String name, String value) {
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true", "yes", "on", "1" -> true;
+            case "false", "no", "off", "0" -> false;
+            default -> throw new ConfigException(name + ": '" + value + "' is not true or false");
+        };
     }
 
     private IngestLimits limits(ConfigFile.Limits file) {
@@ -90,7 +135,8 @@ public final class BackendConfigLoader {
                 limit("MAX_EVENT_BYTES", file.maxEventBytes(), defaults.maxEventBytes()),
                 limit("MAX_BATCH_BYTES", file.maxBatchBytes(), defaults.maxBatchBytes()),
                 limit("MAX_DECOMPRESSED_BYTES", file.maxDecompressedBytes(), defaults.maxDecompressedBytes()),
-                limit("MAX_NESTING_DEPTH", file.maxNestingDepth(), defaults.maxNestingDepth()));
+                limit("MAX_NESTING_DEPTH", file.maxNestingDepth(), defaults.maxNestingDepth()),
+                limit("MAX_CONCURRENT_BATCHES", file.maxConcurrentBatches(), defaults.maxConcurrentBatches()));
     }
 
     private int limit(String name, Integer fromFile, int fallback) {
@@ -153,7 +199,7 @@ public final class BackendConfigLoader {
                 .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         try {
             ConfigFile parsed = yaml.readValue(file.toFile(), ConfigFile.class);
-            return parsed == null ? new ConfigFile(null, null, null, null, null) : parsed;
+            return parsed == null ? ConfigFile.EMPTY : parsed;
         } catch (UnrecognizedPropertyException e) {
             List<String> known = e.getKnownPropertyIds() == null ? List.of()
                     : e.getKnownPropertyIds().stream().map(Object::toString).sorted().toList();
@@ -202,15 +248,26 @@ public final class BackendConfigLoader {
     }
 
     /** The shape of the YAML file; every field optional. */
-    record ConfigFile(Http http, Storage storage, List<App> apps, String adminToken, Limits limits) {
+    record ConfigFile(Http http, Storage storage, List<App> apps, String adminToken, Limits limits,
+                      ResilienceFile resilience, Faults faults) {
+        static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null);
+
         record Limits(Integer maxEventsPerBatch, Integer maxEventBytes, Integer maxBatchBytes,
-                      Integer maxDecompressedBytes, Integer maxNestingDepth) {
+                      Integer maxDecompressedBytes, Integer maxNestingDepth, Integer maxConcurrentBatches) {
+        }
+
+        record ResilienceFile(Integer storeTimeoutMs, Integer breakerFailures, Integer breakerOpenMs,
+                              Integer breakerOpenMaxMs, Integer retryAfterMs, Integer drainBatches,
+                              Integer spillLeaseMs, String instanceId) {
+        }
+
+        record Faults(Boolean enabled) {
         }
 
         record Http(String host, Integer port, Integer workerThreads, List<String> corsOrigins) {
         }
 
-        record Storage(String mongodbUri, String database, String dataDir) {
+        record Storage(String mongodbUri, String database, String dataDir, String redisUri, Boolean spill) {
         }
 
         record App(@JsonProperty(value = "id", required = true) String id,

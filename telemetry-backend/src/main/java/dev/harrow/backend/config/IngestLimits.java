@@ -2,14 +2,16 @@ package dev.harrow.backend.config;
 
 /**
  * Bounds on what one {@code POST /v1/events} may carry. A batch over a bound is refused whole (413); an event over
- * {@code maxEventBytes} is rejected alone and the rest of its batch is kept.
+ * {@code maxEventBytes} is rejected alone and the rest of its batch is kept. More than {@code maxConcurrentBatches}
+ * batches in flight at once get 429.
  */
 public record IngestLimits(
         int maxEventsPerBatch,
         int maxEventBytes,
         int maxBatchBytes,
         int maxDecompressedBytes,
-        int maxNestingDepth) {
+        int maxNestingDepth,
+        int maxConcurrentBatches) {
 
     public IngestLimits {
         positive("maxEventsPerBatch", maxEventsPerBatch);
@@ -17,14 +19,18 @@ public record IngestLimits(
         positive("maxBatchBytes", maxBatchBytes);
         positive("maxDecompressedBytes", maxDecompressedBytes);
         positive("maxNestingDepth", maxNestingDepth);
+        positive("maxConcurrentBatches", maxConcurrentBatches);
         if (maxEventBytes > maxDecompressedBytes) {
             throw new ConfigException("limits.maxEventBytes: must not exceed limits.maxDecompressedBytes");
         }
     }
 
-    /** 500 events or 1 MiB a batch (4 MiB once decompressed), 32 KiB an event, 16 levels of nesting. */
+    /**
+     * 500 events or 1 MiB a batch (4 MiB once decompressed), 32 KiB an event, 16 levels of nesting, 64 batches being
+     * stored at once (beyond: 429, come back in a second).
+     */
     public static IngestLimits defaults() {
-        return new IngestLimits(500, 32 * 1024, 1024 * 1024, 4 * 1024 * 1024, 16);
+        return new IngestLimits(500, 32 * 1024, 1024 * 1024, 4 * 1024 * 1024, 16, 64);
     }
 
     private static void positive(String name, int value) {

@@ -21,6 +21,19 @@ public final class Secrets {
                 presented.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** A connection URI with its password (and user) replaced, for logs and error messages. */
+    public static String redactUri(String uri) {
+        if (uri == null) {
+            return null;
+        }
+        int scheme = uri.indexOf("://");
+        int at = uri.lastIndexOf('@');
+        if (scheme < 0 || at < scheme) {
+            return uri;
+        }
+        return uri.substring(0, scheme + 3) + "(credentials hidden)@" + uri.substring(at + 1);
+    }
+
     /** A random token of {@code bytes} bytes, hex encoded. */
     public static String randomToken(int bytes) {
         byte[] raw = new byte[bytes];

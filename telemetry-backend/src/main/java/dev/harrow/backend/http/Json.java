@@ -18,16 +18,23 @@ public final class Json {
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     }
 
-    /** For request bodies: nesting capped, so a hostile body cannot exhaust the stack. */
+    /**
+     * For request bodies: nesting capped, so a hostile body cannot exhaust the stack. The cap is well above the
+     * per-event limit, so that an event nested too deep is rejected alone and the rest of its batch is kept.
+     */
     public static ObjectMapper requestMapper(int maxNestingDepth) {
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
-                        // +2: the batch object and its events array sit above an event's own fields
-                        .maxNestingDepth(maxNestingDepth + 2)
+                        .maxNestingDepth(documentNestingCap(maxNestingDepth))
                         .maxStringLength(4 * 1024 * 1024)
                         .maxNumberLength(64)
                         .build())
                 .build();
         return new ObjectMapper(factory);
+    }
+
+    /** Bodies nested deeper than this are refused whole (400). */
+    public static int documentNestingCap(int maxNestingDepth) {
+        return maxNestingDepth * 2 + 32;
     }
 }

@@ -10,6 +10,7 @@ import dev.harrow.backend.config.IngestLimits;
 import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.backend.http.ApiExchange;
 import dev.harrow.backend.http.Json;
+import dev.harrow.backend.ops.BackendMetrics;
 import dev.harrow.backend.store.AppendResult;
 import dev.harrow.backend.store.EventStore;
 import dev.harrow.backend.store.StoreUnavailableException;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.slf4j.Logger;
@@ -31,28 +33,41 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /v1/events}: the collection API of docs/ARCHITECTURE.md. It answers 200 only after the accepted events
- * are stored; an event it rejects is named with its index and reason and the rest of the batch is kept.
+ * are durably held (MongoDB, or the Redis spill while MongoDB is down); an event it rejects is named with its index
+ * and reason and the rest of the batch is kept. 429 and 503 carry {@code Retry-After}: the client keeps the batch.
  */
 public final class CollectorEndpoint {
     public static final String PATH = "/v1/events";
     public static final String APP_KEY_HEADER = "X-App-Key";
-    /** How long a client should wait before sending again when the store is down. */
-    static final int STORE_DOWN_RETRY_AFTER_SECONDS = 5;
+    /** How long a client should wait before sending again when the collector is saturated. */
+    static final int BUSY_RETRY_AFTER_SECONDS = 1;
+    /** How much of an oversized body is read and dropped before answering 413. */
+    static final long DISCARD_LIMIT = 64L * 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(CollectorEndpoint.class);
 
     private final BackendConfig config;
     private final EventStore store;
     private final Clock clock;
+    private final BackendMetrics metrics;
     private final ObjectMapper requestJson;
-    private final EventValidator validator = new EventValidator();
+    private final EventValidator validator;
     private final List<String> allowedOrigins;
+    private final Semaphore inFlight;
+    private final String storeRetryAfter;
 
-    public CollectorEndpoint(BackendConfig config, EventStore store, Clock clock) {
+    public CollectorEndpoint(BackendConfig config, EventStore store, Clock clock, BackendMetrics metrics) {
         this.config = config;
         this.store = store;
         this.clock = clock;
+        this.metrics = metrics;
         this.requestJson = Json.requestMapper(config.limits().maxNestingDepth());
+        this.validator = new EventValidator(config.limits().maxNestingDepth());
         this.allowedOrigins = config.http().corsOrigins();
+        this.inFlight = new Semaphore(config.limits().maxConcurrentBatches());
+        int most = config.limits().maxConcurrentBatches();
+        metrics.gauge("harrow_ingest_batches_in_flight", "Batches being validated and stored now.",
+                () -> most - inFlight.availablePermits());
+        this.storeRetryAfter = Long.toString(Math.max(1, config.resilience().retryAfter().toSeconds()));
     }
 
     /** CORS preflight: apps served from any origin may post telemetry with their key. */
@@ -66,46 +81,54 @@ public final class CollectorEndpoint {
 
     public void ingest(ApiExchange ex) throws IOException {
         cors(ex);
-        IngestLimits limits = config.limits();
+        int status;
+        if (!inFlight.tryAcquire()) {
+            ex.setHeader("Retry-After", Integer.toString(BUSY_RETRY_AFTER_SECONDS));
+            ex.respondError(429, "too_busy", "the collector is storing too many batches; retry shortly");
+            status = 429;
+        } else {
+            try {
+                status = accept(ex);
+            } finally {
+                inFlight.release();
+            }
+        }
+        metrics.batch(status);
+    }
 
+    /** Answers the request; returns the status it answered with. */
+    private int accept(ApiExchange ex) throws IOException {
+        IngestLimits limits = config.limits();
         Optional<AppKey> app = config.appForKey(ex.header(APP_KEY_HEADER).orElse(null));
         if (app.isEmpty()) {
-            ex.respondError(401, "unauthorized", "missing or unknown " + APP_KEY_HEADER);
-            return;
+            return error(ex, 401, "unauthorized", "missing or unknown " + APP_KEY_HEADER);
         }
         String contentType = ex.header("Content-Type").orElse("").toLowerCase(Locale.ROOT);
         if (!contentType.equals("application/json") && !contentType.startsWith("application/json;")) {
-            ex.respondError(415, "unsupported_media_type", "Content-Type must be application/json");
-            return;
+            return error(ex, 415, "unsupported_media_type", "Content-Type must be application/json");
         }
         String encoding = ex.header("Content-Encoding").orElse("identity").trim().toLowerCase(Locale.ROOT);
         if (!encoding.equals("identity") && !encoding.equals("gzip")) {
-            ex.respondError(415, "unsupported_encoding", "Content-Encoding must be gzip or absent");
-            return;
+            return error(ex, 415, "unsupported_encoding", "Content-Encoding must be gzip or absent");
         }
         long declared = ex.header("Content-Length").map(CollectorEndpoint::parseLength).orElse(-1L);
-        if (declared > limits.maxBatchBytes()) {
-            ex.respondError(413, "batch_too_large", "a batch may hold at most " + limits.maxBatchBytes() + " bytes");
-            return;
-        }
-
-        byte[] body = readAtMost(ex.body(), limits.maxBatchBytes());
+        String tooLarge = "a batch may hold at most " + limits.maxBatchBytes() + " bytes";
+        byte[] body = declared > limits.maxBatchBytes() ? null : readAtMost(ex.body(), limits.maxBatchBytes());
         if (body == null) {
-            ex.respondError(413, "batch_too_large", "a batch may hold at most " + limits.maxBatchBytes() + " bytes");
-            return;
+            // Read what the client is still sending (up to a bound) so that it gets to read the 413 rather than a
+            // reset connection.
+            discard(ex.body(), DISCARD_LIMIT);
+            return error(ex, 413, "batch_too_large", tooLarge);
         }
         if (encoding.equals("gzip")) {
             try {
-                body = readAtMost(new GZIPInputStream(new ByteArrayInputStream(body)),
-                        limits.maxDecompressedBytes());
+                body = readAtMost(new GZIPInputStream(new ByteArrayInputStream(body)), limits.maxDecompressedBytes());
             } catch (ZipException | EOFException e) {
-                ex.respondError(400, "invalid_gzip", "the body is not valid gzip");
-                return;
+                return error(ex, 400, "invalid_gzip", "the body is not valid gzip");
             }
             if (body == null) {
-                ex.respondError(413, "batch_too_large",
+                return error(ex, 413, "batch_too_large",
                         "a batch may hold at most " + limits.maxDecompressedBytes() + " bytes once decompressed");
-                return;
             }
         }
 
@@ -113,23 +136,20 @@ public final class CollectorEndpoint {
         try {
             root = requestJson.readTree(body);
         } catch (StreamConstraintsException e) {
-            ex.respondError(400, "too_deeply_nested",
-                    "events may nest at most " + limits.maxNestingDepth() + " levels");
-            return;
+            return error(ex, 400, "too_deeply_nested", "the body nests deeper than "
+                    + Json.documentNestingCap(limits.maxNestingDepth()) + " levels");
         } catch (JsonProcessingException e) {
-            ex.respondError(400, "invalid_json", "the body is not valid JSON: " + e.getOriginalMessage());
-            return;
+            return error(ex, 400, "invalid_json", "the body is not valid JSON: " + e.getOriginalMessage());
         }
         if (root == null || !root.isObject() || !root.path("events").isArray()) {
-            ex.respondError(400, "invalid_batch", "the body must be {\"events\": [...]}");
-            return;
+            return error(ex, 400, "invalid_batch", "the body must be {\"events\": [...]}");
         }
         JsonNode events = root.get("events");
         if (events.size() > limits.maxEventsPerBatch()) {
-            ex.respondError(413, "too_many_events", "a batch may hold at most " + limits.maxEventsPerBatch() + " events");
-            return;
+            return error(ex, 413, "too_many_events", "a batch may hold at most " + limits.maxEventsPerBatch() + " events");
         }
 
+        String appId = app.get().appId();
         Instant now = clock.instant();
         List<TelemetryEvent> valid = new ArrayList<>(events.size());
         List<Rejection> rejected = new ArrayList<>();
@@ -137,16 +157,21 @@ public final class CollectorEndpoint {
         boolean checkEventSize = body.length > limits.maxEventBytes();
         for (int i = 0; i < events.size(); i++) {
             JsonNode node = events.get(i);
+            Rejection rejection = null;
             if (checkEventSize && requestJson.writeValueAsBytes(node).length > limits.maxEventBytes()) {
-                rejected.add(new Rejection(i, idOf(node), RejectReason.EVENT_TOO_LARGE,
-                        "an event may hold at most " + limits.maxEventBytes() + " bytes"));
-                continue;
-            }
-            EventValidator.Outcome outcome = validator.validate(node, i, app.get().appId(), now);
-            if (outcome instanceof EventValidator.Valid v) {
-                valid.add(v.event());
+                rejection = new Rejection(i, idOf(node), RejectReason.EVENT_TOO_LARGE,
+                        "an event may hold at most " + limits.maxEventBytes() + " bytes");
             } else {
-                rejected.add(((EventValidator.Invalid) outcome).rejection());
+                EventValidator.Outcome outcome = validator.validate(node, i, appId, now);
+                if (outcome instanceof EventValidator.Valid v) {
+                    valid.add(v.event());
+                } else {
+                    rejection = ((EventValidator.Invalid) outcome).rejection();
+                }
+            }
+            if (rejection != null) {
+                rejected.add(rejection);
+                metrics.rejected(appId, rejection.reason().wire());
             }
         }
 
@@ -154,12 +179,22 @@ public final class CollectorEndpoint {
         try {
             stored = store.append(valid);
         } catch (StoreUnavailableException e) {
-            log.warn("store unavailable, batch of {} events refused with 503: {}", valid.size(), e.getMessage());
-            ex.setHeader("Retry-After", Integer.toString(STORE_DOWN_RETRY_AFTER_SECONDS));
-            ex.respondError(503, "store_unavailable", "events cannot be stored now; keep them and retry");
-            return;
+            log.atWarn().addKeyValue("app", appId).addKeyValue("events", valid.size())
+                    .log("no store can take the batch, answered 503: {}", e.getMessage());
+            ex.setHeader("Retry-After", storeRetryAfter);
+            return error(ex, 503, "store_unavailable", "events cannot be stored now; keep them and retry");
+        }
+        metrics.accepted(appId, stored.accepted(), stored.spilled());
+        if (stored.duplicates() > 0) {
+            metrics.duplicates(appId, stored.duplicates());
         }
         ex.respondJson(200, new IngestReply(stored.accepted(), stored.duplicates(), rejected));
+        return 200;
+    }
+
+    private static int error(ApiExchange ex, int status, String code, String message) throws IOException {
+        ex.respondError(status, code, message);
+        return status;
     }
 
     /** Allows the configured origins: "*" for any, else the request's own origin when it is listed. */
@@ -194,6 +229,15 @@ public final class CollectorEndpoint {
             return Long.parseLong(value.trim());
         } catch (NumberFormatException e) {
             return -1;
+        }
+    }
+
+    private static void discard(InputStream in, long limit) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        int n;
+        while (total < limit && (n = in.read(buffer)) != -1) {
+            total += n;
         }
     }
 

@@ -3,14 +3,10 @@ package dev.harrow.backend.ingest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.harrow.backend.event.Platform;
 import dev.harrow.backend.event.TelemetryEvent;
-import java.math.BigInteger;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -28,8 +24,6 @@ public final class EventValidator {
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     private static final Pattern UUID_SHAPE =
             Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
-    private static final BigInteger LONG_MIN = BigInteger.valueOf(Long.MIN_VALUE);
-    private static final BigInteger LONG_MAX = BigInteger.valueOf(Long.MAX_VALUE);
 
     /** Either an event or the reason it was refused. */
     public sealed interface Outcome permits Valid, Invalid {
@@ -41,9 +35,21 @@ public final class EventValidator {
     public record Invalid(Rejection rejection) implements Outcome {
     }
 
+    private final int maxNestingDepth;
+
+    /** @param maxNestingDepth how deep an event may nest, counting the event object itself as one level */
+    public EventValidator(int maxNestingDepth) {
+        this.maxNestingDepth = maxNestingDepth;
+    }
+
     public Outcome validate(JsonNode node, int index, String appId, Instant receivedAt) {
         if (node == null || !node.isObject()) {
             return reject(index, null, RejectReason.NOT_AN_OBJECT, "each event must be a JSON object");
+        }
+        if (depth(node, 1) > maxNestingDepth) {
+            JsonNode id = node.get("eventId");
+            return reject(index, id != null && id.isTextual() ? abbreviate(id.textValue()) : null,
+                    RejectReason.TOO_DEEPLY_NESTED, "an event may nest at most " + maxNestingDepth + " levels");
         }
         JsonNode idNode = node.get("eventId");
         String rawId = idNode != null && idNode.isTextual() ? idNode.textValue() : null;
@@ -116,14 +122,31 @@ public final class EventValidator {
                 return reject(index, rawId, RejectReason.INVALID_PROPS, "props must be a JSON object");
             }
             try {
-                props = toStorable(propsNode);
-            } catch (BadProps bad) {
-                return reject(index, rawId, bad.reason, bad.getMessage());
+                props = StorableProps.of(propsNode);
+            } catch (StorableProps.InvalidProps bad) {
+                return reject(index, rawId, bad.reason(), bad.getMessage());
             }
         }
 
         return new Valid(new TelemetryEvent(appId, eventId, typeNode.textValue(), ts, deviceId, userId, sessionId,
                 platform, appVersion, props, receivedAt));
+    }
+
+    /** How deep {@code node} nests; stops counting past the limit. */
+    private int depth(JsonNode node, int level) {
+        if (level > maxNestingDepth || !node.isContainerNode()) {
+            return level;
+        }
+        int deepest = level;
+        for (JsonNode child : node) {
+            if (child.isContainerNode()) {
+                deepest = Math.max(deepest, depth(child, level + 1));
+                if (deepest > maxNestingDepth) {
+                    return deepest;
+                }
+            }
+        }
+        return deepest;
     }
 
     private static Invalid reject(int index, String eventId, RejectReason reason, String detail) {
@@ -143,7 +166,7 @@ public final class EventValidator {
         return text.isEmpty() || text.length() > MAX_ID_LENGTH ? null : text;
     }
 
-    private static String abbreviate(String raw) {
+    static String abbreviate(String raw) {
         return raw.length() <= 64 ? raw : raw.substring(0, 64);
     }
 
@@ -164,70 +187,6 @@ public final class EventValidator {
             } catch (DateTimeParseException e) {
                 return null;
             }
-        }
-    }
-
-    /**
-     * Converts {@code props} to values MongoDB stores as they are. Keys MongoDB would read as operators or paths
-     * ({@code $...}, dotted, empty, NUL) are refused rather than escaped: an escaped key would no longer match what
-     * the app's analysts query by.
-     */
-    static Map<String, Object> toStorable(JsonNode object) throws BadProps {
-        Map<String, Object> out = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> field : object.properties()) {
-            String key = field.getKey();
-            if (key.isEmpty() || key.startsWith("$") || key.indexOf('.') >= 0 || key.indexOf('\0') >= 0) {
-                throw new BadProps(RejectReason.INVALID_PROPS_KEY,
-                        "props key '" + abbreviate(key) + "' is not allowed: keys may not be empty, start with '$', "
-                                + "or contain '.' or NUL");
-            }
-            out.put(key, storableValue(field.getValue()));
-        }
-        return out;
-    }
-
-    private static Object storableValue(JsonNode value) throws BadProps {
-        switch (value.getNodeType()) {
-            case OBJECT:
-                return toStorable(value);
-            case ARRAY: {
-                List<Object> list = new ArrayList<>(value.size());
-                for (JsonNode element : value) {
-                    list.add(storableValue(element));
-                }
-                return list;
-            }
-            case STRING:
-                return value.textValue();
-            case BOOLEAN:
-                return value.booleanValue();
-            case NULL:
-                return null;
-            case NUMBER:
-                if (value.isIntegralNumber()) {
-                    BigInteger big = value.bigIntegerValue();
-                    if (big.compareTo(LONG_MIN) < 0 || big.compareTo(LONG_MAX) > 0) {
-                        throw new BadProps(RejectReason.INVALID_PROPS, "props number out of the 64-bit range");
-                    }
-                    return value.longValue();
-                }
-                double d = value.doubleValue();
-                if (Double.isInfinite(d) || Double.isNaN(d)) {
-                    throw new BadProps(RejectReason.INVALID_PROPS, "props number out of the double range");
-                }
-                return d;
-            default:
-                throw new BadProps(RejectReason.INVALID_PROPS, "props holds a value that is not JSON");
-        }
-    }
-
-    static final class BadProps extends Exception {
-        private static final long serialVersionUID = 1L;
-        final transient RejectReason reason;
-
-        BadProps(RejectReason reason, String message) {
-            super(message, null, false, false);
-            this.reason = reason;
         }
     }
 }

@@ -24,6 +24,7 @@ public enum RejectReason {
     INVALID_PLATFORM("invalid_platform"),
     INVALID_PROPS("invalid_props"),
     INVALID_PROPS_KEY("invalid_props_key"),
+    TOO_DEEPLY_NESTED("too_deeply_nested"),
     EVENT_TOO_LARGE("event_too_large");
 
     private final String wire;

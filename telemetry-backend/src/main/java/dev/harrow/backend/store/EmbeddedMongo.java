@@ -20,10 +20,12 @@ public final class EmbeddedMongo implements AutoCloseable {
 
     private final MongoServer server;
     private final InetSocketAddress address;
+    private final GroupCommit groupCommit;
 
-    private EmbeddedMongo(MongoServer server, InetSocketAddress address) {
+    private EmbeddedMongo(MongoServer server, InetSocketAddress address, H2Backend persistent) {
         this.server = server;
         this.address = address;
+        this.groupCommit = persistent == null ? null : new GroupCommit(persistent::commit);
     }
 
     /** Starts on a free loopback port; {@code dataDir} null keeps the data in memory. */
@@ -34,6 +36,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     /** Starts on {@code port} (0: a free one); used to restart a stopped store on the port its clients know. */
     public static EmbeddedMongo start(Path dataDir, int port) {
         MongoBackend backend;
+        H2Backend persistent = null;
         if (dataDir == null) {
             backend = new MemoryBackend();
         } else {
@@ -42,11 +45,23 @@ public final class EmbeddedMongo implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot create the data dir " + dataDir, e);
             }
-            backend = new H2Backend(dataDir.resolve(DATA_FILE).toString());
+            persistent = new H2Backend(dataDir.resolve(DATA_FILE).toString());
+            backend = persistent;
         }
         MongoServer server = new MongoServer(backend);
         server.bind("127.0.0.1", port);
-        return new EmbeddedMongo(server, server.getLocalAddress());
+        return new EmbeddedMongo(server, server.getLocalAddress(), persistent);
+    }
+
+    /**
+     * Writes what the store holds in memory to its data file. The store commits on its own only about once a
+     * second, so the backend calls this before it acknowledges a batch: a killed process then loses nothing it
+     * acknowledged. Concurrent callers share one commit.
+     */
+    public void commit() {
+        if (groupCommit != null) {
+            groupCommit.await();
+        }
     }
 
     public String connectionString() {

@@ -18,9 +18,9 @@ public interface EventStore extends AutoCloseable {
     AppendResult append(List<TelemetryEvent> events) throws StoreUnavailableException;
 
     /** Stored events matching {@code query}, oldest first. */
-    List<TelemetryEvent> find(EventQuery query);
+    List<TelemetryEvent> find(EventQuery query) throws StoreUnavailableException;
 
-    long count(EventQuery query);
+    long count(EventQuery query) throws StoreUnavailableException;
 
     /** Whether the store answers now. */
     boolean ping();

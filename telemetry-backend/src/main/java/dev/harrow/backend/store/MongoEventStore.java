@@ -13,31 +13,46 @@ import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
 import dev.harrow.backend.event.TelemetryEvent;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
-/** Events in a MongoDB collection, one document per {@code (appId, eventId)}; see {@link EventDocuments}. */
+/**
+ * Events in MongoDB, one collection per use ({@link StoredKind}) and one document per {@code (appId, eventId)};
+ * the stored shape is {@link EventDocuments}. An append returns once the store has the events durably: MongoDB
+ * with a journaled write, the embedded store after its commit ({@code durable}).
+ */
 public final class MongoEventStore implements EventStore {
-    public static final String COLLECTION = "events";
-
     private final MongoClient client;
-    private final MongoCollection<Document> events;
     private final String database;
+    private final Map<StoredKind, MongoCollection<Document>> collections = new EnumMap<>(StoredKind.class);
+    private final Runnable durable;
 
-    public MongoEventStore(MongoClient client, String database) {
+    /**
+     * @param durable run after each successful write and before it is acknowledged; makes the write survive a
+     *        killed process where the store does not do that itself
+     */
+    public MongoEventStore(MongoClient client, String database, Runnable durable) {
         this.client = client;
         this.database = database;
-        this.events = client.getDatabase(database).getCollection(COLLECTION);
+        this.durable = durable;
+        for (StoredKind kind : StoredKind.values()) {
+            collections.put(kind, client.getDatabase(database).getCollection(kind.collection()));
+        }
     }
 
-    /** Indexes for the query patterns: a device's timeline, and a type over time. */
+    /** Indexes for the query patterns: a device's timeline, and a type over time, in every collection. */
     public void ensureIndexes() {
-        events.createIndex(Indexes.ascending(EventDocuments.APP, EventDocuments.DEVICE, EventDocuments.TS),
-                new IndexOptions().name("app_device_ts"));
-        events.createIndex(Indexes.ascending(EventDocuments.APP, EventDocuments.TYPE, EventDocuments.TS),
-                new IndexOptions().name("app_type_ts"));
+        for (MongoCollection<Document> collection : collections.values()) {
+            collection.createIndex(Indexes.ascending(EventDocuments.APP, EventDocuments.DEVICE, EventDocuments.TS),
+                    new IndexOptions().name("app_device_ts"));
+            collection.createIndex(Indexes.ascending(EventDocuments.APP, EventDocuments.TYPE, EventDocuments.TS),
+                    new IndexOptions().name("app_type_ts"));
+        }
     }
 
     @Override
@@ -45,13 +60,29 @@ public final class MongoEventStore implements EventStore {
         if (batch.isEmpty()) {
             return AppendResult.NOTHING;
         }
-        List<Document> docs = new ArrayList<>(batch.size());
+        Map<StoredKind, List<Document>> byKind = new EnumMap<>(StoredKind.class);
         for (TelemetryEvent event : batch) {
-            docs.add(EventDocuments.toDocument(event));
+            byKind.computeIfAbsent(StoredKind.forType(event.type()), k -> new ArrayList<>())
+                    .add(EventDocuments.toDocument(event));
         }
+        int duplicates = 0;
         try {
-            events.insertMany(docs, new InsertManyOptions().ordered(false));
-            return new AppendResult(docs.size(), 0);
+            for (Map.Entry<StoredKind, List<Document>> entry : byKind.entrySet()) {
+                duplicates += insert(collections.get(entry.getKey()), entry.getValue());
+            }
+            durable.run();
+        } catch (MongoException | IllegalStateException e) {
+            throw new StoreUnavailableException("MongoDB unavailable: " + e.getMessage(), e);
+        }
+        return AppendResult.stored(batch.size() - duplicates, duplicates);
+    }
+
+    /** Inserts, counting the documents that were already there; any other failure fails the whole batch. */
+    private static int insert(MongoCollection<Document> collection, List<Document> docs)
+            throws StoreUnavailableException {
+        try {
+            collection.insertMany(docs, new InsertManyOptions().ordered(false));
+            return 0;
         } catch (MongoBulkWriteException e) {
             // Count duplicates from the write errors, not from getInsertedCount(), which some servers get wrong
             // after a partial failure.
@@ -68,25 +99,38 @@ public final class MongoEventStore implements EventStore {
             if (e.getWriteConcernError() != null) {
                 throw new StoreUnavailableException("write concern failed: " + e.getWriteConcernError().getMessage(), e);
             }
-            return new AppendResult(docs.size() - duplicates, duplicates);
+            return duplicates;
+        }
+    }
+
+    @Override
+    public List<TelemetryEvent> find(EventQuery query) throws StoreUnavailableException {
+        List<TelemetryEvent> out = new ArrayList<>();
+        try {
+            for (StoredKind kind : kindsOf(query)) {
+                for (Document doc : collections.get(kind).find(filter(query))
+                        .sort(Sorts.ascending(EventDocuments.TS)).limit(query.limit())) {
+                    out.add(EventDocuments.fromDocument(doc));
+                }
+            }
         } catch (MongoException e) {
             throw new StoreUnavailableException("MongoDB unavailable: " + e.getMessage(), e);
         }
+        out.sort(Comparator.comparing(TelemetryEvent::ts));
+        return out.size() > query.limit() ? out.subList(0, query.limit()) : out;
     }
 
     @Override
-    public List<TelemetryEvent> find(EventQuery query) {
-        List<TelemetryEvent> out = new ArrayList<>();
-        for (Document doc : events.find(filter(query)).sort(Sorts.ascending(EventDocuments.TS))
-                .limit(query.limit())) {
-            out.add(EventDocuments.fromDocument(doc));
+    public long count(EventQuery query) throws StoreUnavailableException {
+        long total = 0;
+        try {
+            for (StoredKind kind : kindsOf(query)) {
+                total += collections.get(kind).countDocuments(filter(query));
+            }
+        } catch (MongoException e) {
+            throw new StoreUnavailableException("MongoDB unavailable: " + e.getMessage(), e);
         }
-        return out;
-    }
-
-    @Override
-    public long count(EventQuery query) {
-        return events.countDocuments(filter(query));
+        return total;
     }
 
     @Override
@@ -102,6 +146,10 @@ public final class MongoEventStore implements EventStore {
     @Override
     public void close() {
         client.close();
+    }
+
+    private static List<StoredKind> kindsOf(EventQuery query) {
+        return query.type() == null ? List.of(StoredKind.values()) : List.of(StoredKind.forType(query.type()));
     }
 
     private static Bson filter(EventQuery query) {

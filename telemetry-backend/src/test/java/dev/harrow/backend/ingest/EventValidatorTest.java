@@ -13,7 +13,7 @@ class EventValidatorTest {
     static final Instant NOW = Instant.parse("2026-06-01T12:00:00Z");
     static final String ID = "0b6f1c7e-2f0a-4c55-9a43-58f0c2b2b0a1";
     final ObjectMapper json = new ObjectMapper();
-    final EventValidator validator = new EventValidator();
+    final EventValidator validator = new EventValidator(4);
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource(delimiter = '|', textBlock = """
@@ -40,6 +40,8 @@ class EventValidatorTest {
             {"eventId":"%s","type":"a","ts":1780000000000,"deviceId":"d","props":{"a.b":1}} | INVALID_PROPS_KEY
             {"eventId":"%s","type":"a","ts":1780000000000,"deviceId":"d","props":{"x":{"$in":[1]}}} | INVALID_PROPS_KEY
             {"eventId":"%s","type":"a","ts":1780000000000,"deviceId":"d","props":{"big":123456789012345678901234567890}} | INVALID_PROPS
+            {"eventId":"%s","type":"a","ts":1780000000000,"deviceId":"d","props":{"a":{"b":{"c":{"d":1}}}}} | TOO_DEEPLY_NESTED
+            {"eventId":"%s","type":"a","ts":1780000000000,"deviceId":"d","props":{"a":[[[1]]]}} | TOO_DEEPLY_NESTED
             """)
     void rejects(String event, RejectReason expected) throws Exception {
         JsonNode node = json.readTree(event.replace("%s", ID));
@@ -50,6 +52,14 @@ class EventValidatorTest {
             assertThat(invalid.rejection().reason()).isEqualTo(expected);
             assertThat(invalid.rejection().index()).isEqualTo(3);
         });
+    }
+
+    @Test
+    void nestingUpToTheLimitIsKept() throws Exception {
+        JsonNode node = json.readTree(("{\"eventId\":\"%s\",\"type\":\"a\",\"ts\":1780000000000,\"deviceId\":\"d\","
+                + "\"props\":{\"a\":{\"b\":{\"c\":1}}}}").replace("%s", ID));
+
+        assertThat(validator.validate(node, 0, "shop", NOW)).isInstanceOf(EventValidator.Valid.class);
     }
 
     @Test

@@ -1,0 +1,138 @@
+package dev.harrow.backend.store;
+
+import dev.harrow.backend.ops.BackendMetrics;
+import dev.harrow.backend.spill.SpillLease;
+import dev.harrow.backend.spill.SpillQueue;
+import dev.harrow.backend.spill.SpillUnavailableException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Moves spilled batches back to MongoDB once it answers: lease a few batches, store them (idempotently: a batch
+ * stored before a crash comes back as duplicates), then acknowledge them. A batch is never acknowledged before
+ * MongoDB has it, so a drainer killed at any point loses nothing. Its attempts go through the breaker, so the
+ * drainer is also the probe that finds MongoDB back when no client is writing.
+ */
+public final class SpillDrainer implements AutoCloseable {
+    static final Duration IDLE_PAUSE = Duration.ofMillis(200);
+    static final Duration FAILURE_PAUSE = Duration.ofSeconds(1);
+    private static final Logger log = LoggerFactory.getLogger(SpillDrainer.class);
+
+    private final SpillQueue spill;
+    private final EventStore primary;
+    private final StoreCircuitBreaker breaker;
+    private final BackendMetrics metrics;
+    private final int batchesPerRound;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long lastDepth;
+
+    public SpillDrainer(SpillQueue spill, EventStore primary, StoreCircuitBreaker breaker, BackendMetrics metrics,
+                        int batchesPerRound) {
+        this.spill = spill;
+        this.primary = primary;
+        this.breaker = breaker;
+        this.metrics = metrics;
+        this.batchesPerRound = batchesPerRound;
+        this.thread = new Thread(this::loop, "harrow-spill-drainer");
+        this.thread.setDaemon(true);
+    }
+
+    public SpillDrainer start() {
+        thread.start();
+        return this;
+    }
+
+    /** Events waiting in the spill at the last look; -1 when the spill could not be read. */
+    public long lastDepth() {
+        return lastDepth;
+    }
+
+    private void loop() {
+        long movedThisOutage = 0;
+        while (running) {
+            try {
+                lastDepth = spill.depth();
+                if (lastDepth == 0) {
+                    if (movedThisOutage > 0) {
+                        log.info("the spill is drained: {} events moved back to MongoDB", movedThisOutage);
+                        movedThisOutage = 0;
+                    }
+                    pause(IDLE_PAUSE);
+                    continue;
+                }
+                if (!breaker.allowRequest()) {
+                    pause(IDLE_PAUSE);
+                    continue;
+                }
+                movedThisOutage += drainRound();
+            } catch (SpillUnavailableException e) {
+                lastDepth = -1;
+                log.debug("spill unreadable: {}", e.getMessage());
+                pause(FAILURE_PAUSE);
+            } catch (RuntimeException e) {
+                log.error("the spill drainer failed a round; it goes on", e);
+                pause(FAILURE_PAUSE);
+            }
+        }
+    }
+
+    /**
+     * One round: lease, store, acknowledge. The caller holds a breaker permit; every path gives it back. Returns
+     * how many events it moved.
+     */
+    int drainRound() throws SpillUnavailableException {
+        SpillLease lease;
+        try {
+            lease = spill.lease(batchesPerRound);
+        } catch (SpillUnavailableException e) {
+            breaker.cancelProbe();
+            throw e;
+        }
+        if (lease.isEmpty()) {
+            // what waits is leased by another instance that is still within its lease
+            breaker.cancelProbe();
+            pause(IDLE_PAUSE);
+            return 0;
+        }
+        AppendResult stored;
+        long start = System.nanoTime();
+        try {
+            stored = primary.append(lease.events());
+            metrics.storeWrite("mongodb", true, System.nanoTime() - start);
+            breaker.recordSuccess();
+        } catch (StoreUnavailableException e) {
+            // Not acknowledged: the lease stays with this instance and the next round tries it again.
+            metrics.storeWrite("mongodb", false, System.nanoTime() - start);
+            breaker.recordFailure();
+            pause(FAILURE_PAUSE);
+            return 0;
+        }
+        spill.acknowledge(lease);
+        metrics.drained(lease.events().size(), stored.duplicates());
+        log.debug("drained {} spilled events ({} already in MongoDB)", lease.events().size(), stored.duplicates());
+        return lease.events().size();
+    }
+
+    private void pause(Duration duration) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
