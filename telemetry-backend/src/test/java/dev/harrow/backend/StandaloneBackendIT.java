@@ -7,6 +7,9 @@ import static org.awaitility.Awaitility.await;
 import dev.harrow.backend.client.BackendClient;
 import dev.harrow.backend.ingest.IngestReply;
 import dev.harrow.backend.store.EventQuery;
+import dev.harrow.backend.support.BackendProcess;
+import dev.harrow.backend.support.RetryingClient;
+import java.time.Instant;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -52,6 +55,44 @@ class StandaloneBackendIT {
         } finally {
             stop(second);
         }
+    }
+
+    @Test
+    void acknowledgedEventsSurviveASigkillOfTheBackendWithItsEmbeddedStores() throws Exception {
+        Map<String, String> env = Map.of("HARROW_DATA_DIR", data.toString(), "HARROW_APP_KEYS", "shop=" + KEY,
+                "HARROW_ADMIN_TOKEN", ADMIN, "HARROW_FAULTS_ENABLED", "true", "HARROW_RETRY_AFTER_SECONDS", "1");
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(3));
+        try (BackendProcess backend = new BackendProcess(data, env, List.of()).start()) {
+            RetryingClient client = new RetryingClient(backend.uri(), KEY);
+            for (int i = 0; i < 20; i++) {
+                client.deliver(batch("dev-kill", 50), deadline);
+            }
+            HttpClient http = HttpClient.newHttpClient();
+            http.send(HttpRequest.newBuilder(backend.uri().resolve("/admin/v1/faults"))
+                    .header("Authorization", "Bearer " + ADMIN).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"store\":\"mongodb\",\"mode\":\"down\"}")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            for (int i = 0; i < 10; i++) {
+                assertThat(client.deliver(batch("dev-kill", 50), deadline).get("accepted").asInt()).isEqualTo(50);
+            }
+            long redisPid = Long.parseLong(Files.readString(data.resolve("redis/redis-server.pid")).trim());
+
+            backend.kill();
+            backend.start();
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> new BackendClient(backend.uri(), ADMIN)
+                    .countEvents(EventQuery.forDevice("dev-kill")) == 1500);
+            assertThat(ProcessHandle.of(redisPid).filter(ProcessHandle::isAlive))
+                    .as("the Redis the killed backend left behind was stopped").isEmpty();
+        }
+    }
+
+    static List<Map<String, Object>> batch(String device, int n) {
+        List<Map<String, Object>> events = new java.util.ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            events.add(event(device, "screen_view"));
+        }
+        return events;
     }
 
     @Test
