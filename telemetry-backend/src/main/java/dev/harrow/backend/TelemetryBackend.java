@@ -60,14 +60,16 @@ public final class TelemetryBackend implements AutoCloseable {
     private final FallbackEventStore store;
     private final ApiServer api;
     private final BackendMetrics metrics;
+    private final EmbeddedMongo embeddedMongo;
 
     private TelemetryBackend(BackendConfig config, Deque<AutoCloseable> started, FallbackEventStore store,
-                             ApiServer api, BackendMetrics metrics) {
+                             ApiServer api, BackendMetrics metrics, EmbeddedMongo embeddedMongo) {
         this.config = config;
         this.started = started;
         this.store = store;
         this.api = api;
         this.metrics = metrics;
+        this.embeddedMongo = embeddedMongo;
     }
 
     public static TelemetryBackend start(BackendConfig config) {
@@ -93,8 +95,9 @@ public final class TelemetryBackend implements AutoCloseable {
 
             String mongoUri = config.storage().mongodbUri();
             Runnable durable = () -> { };
+            EmbeddedMongo embedded = null;
             if (config.storage().embedded()) {
-                EmbeddedMongo embedded = EmbeddedMongo.start(config.storage().dataDir());
+                embedded = EmbeddedMongo.start(config.storage().dataDir());
                 started.push(embedded);
                 mongoUri = embedded.connectionString();
                 durable = embedded::commit;
@@ -169,7 +172,7 @@ public final class TelemetryBackend implements AutoCloseable {
             api.start();
             started.push(api);
             log.info("telemetry backend listening on {} ({}, apps {})", api.baseUri(), config.storage(), config.apps());
-            return new TelemetryBackend(config, started, store, api, metrics);
+            return new TelemetryBackend(config, started, store, api, metrics, embedded);
         } catch (IOException e) {
             closeAll(started);
             throw new UncheckedIOException("cannot start the HTTP API on " + config.http().host() + ":"
@@ -250,6 +253,11 @@ public final class TelemetryBackend implements AutoCloseable {
 
     public BackendMetrics metrics() {
         return metrics;
+    }
+
+    /** The embedded MongoDB-compatible store, when this backend started one (no {@code MONGODB_URI}). */
+    public java.util.Optional<EmbeddedMongo> embeddedStore() {
+        return java.util.Optional.ofNullable(embeddedMongo);
     }
 
     /** How a client reaches this backend as the app {@code appId} and as its admin. */

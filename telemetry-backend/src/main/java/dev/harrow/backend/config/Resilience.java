@@ -48,11 +48,11 @@ public record Resilience(
 
     /**
      * A 5 s store timeout; the breaker opens on the first failure for 2 s, up to 30 s; clients are told to come back
-     * in 5 s; the drainer moves 20 batches a round and holds them at most 60 s.
+     * in 5 s; the drainer leases up to 100 spilled batches a round and holds them at most 60 s.
      */
     public static Resilience defaults() {
         return new Resilience(Duration.ofSeconds(5), 1, Duration.ofSeconds(2), Duration.ofSeconds(30),
-                Duration.ofSeconds(5), 20, Duration.ofSeconds(60), "harrow-1");
+                Duration.ofSeconds(5), 100, Duration.ofSeconds(60), "harrow-1");
     }
 
     public Resilience withRetryAfter(Duration value) {

@@ -30,6 +30,14 @@ public final class ApiServer implements AutoCloseable {
     private final List<Route> routes = new ArrayList<>();
     private final ObjectMapper json;
 
+    static {
+        // The JDK server writes headers and body separately; without TCP_NODELAY small answers wait for the
+        // client's delayed ACK (tens of milliseconds each).
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+            System.setProperty("sun.net.httpserver.nodelay", "true");
+        }
+    }
+
     public ApiServer(String host, int port, int workerThreads, ObjectMapper json) throws IOException {
         this.json = json;
         this.server = HttpServer.create(new InetSocketAddress(host, port), 256);

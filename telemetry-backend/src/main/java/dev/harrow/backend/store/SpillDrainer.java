@@ -4,7 +4,9 @@ import dev.harrow.backend.ops.BackendMetrics;
 import dev.harrow.backend.spill.SpillLease;
 import dev.harrow.backend.spill.SpillQueue;
 import dev.harrow.backend.spill.SpillUnavailableException;
+import dev.harrow.backend.event.TelemetryEvent;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,6 +20,7 @@ import org.slf4j.LoggerFactory;
 public final class SpillDrainer implements AutoCloseable {
     static final Duration IDLE_PAUSE = Duration.ofMillis(200);
     static final Duration FAILURE_PAUSE = Duration.ofSeconds(1);
+    static final int MAX_EVENTS_PER_WRITE = 1000;
     private static final Logger log = LoggerFactory.getLogger(SpillDrainer.class);
 
     private final SpillQueue spill;
@@ -97,10 +100,15 @@ public final class SpillDrainer implements AutoCloseable {
             pause(IDLE_PAUSE);
             return 0;
         }
-        AppendResult stored;
+        int duplicates = 0;
         long start = System.nanoTime();
         try {
-            stored = primary.append(lease.events());
+            // Small spilled batches are leased many at a time; large ones are written back in bounded chunks.
+            List<TelemetryEvent> events = lease.events();
+            for (int from = 0; from < events.size(); from += MAX_EVENTS_PER_WRITE) {
+                duplicates += primary.append(events.subList(from, Math.min(events.size(),
+                        from + MAX_EVENTS_PER_WRITE))).duplicates();
+            }
             metrics.storeWrite("mongodb", true, System.nanoTime() - start);
             breaker.recordSuccess();
         } catch (StoreUnavailableException e) {
@@ -111,8 +119,8 @@ public final class SpillDrainer implements AutoCloseable {
             return 0;
         }
         spill.acknowledge(lease);
-        metrics.drained(lease.events().size(), stored.duplicates());
-        log.debug("drained {} spilled events ({} already in MongoDB)", lease.events().size(), stored.duplicates());
+        metrics.drained(lease.events().size(), duplicates);
+        log.debug("drained {} spilled events ({} already in MongoDB)", lease.events().size(), duplicates);
         return lease.events().size();
     }
 
