@@ -16,7 +16,9 @@ public final class BackendMain {
 
     public static void main(String[] args) throws InterruptedException {
         if (System.getProperty("logback.configurationFile") == null) {
-            System.setProperty("logback.configurationFile", "harrow-backend-logback.xml");
+            boolean json = "json".equalsIgnoreCase(System.getenv("HARROW_LOG_FORMAT"));
+            System.setProperty("logback.configurationFile",
+                    json ? "harrow-backend-logback-json.xml" : "harrow-backend-logback.xml");
         }
         Path configFile = null;
         for (int i = 0; i < args.length; i++) {
@@ -52,6 +54,10 @@ public final class BackendMain {
             System.out.println("harrow-backend: embedded store in " + config.storage().dataDir().toAbsolutePath()
                     + " (set MONGODB_URI to use a MongoDB server)");
         }
+        if (config.faultsEnabled()) {
+            System.out.println("harrow-backend: FAULT CONTROLS ARE ENABLED (admin API can cut the stores off); "
+                    + "never in production");
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             backend.close();
@@ -64,7 +70,9 @@ public final class BackendMain {
             usage: java -jar harrow-backend.jar [--config FILE]
               Configuration: a YAML file (--config or HARROW_CONFIG) and environment overrides:
               MONGODB_URI, HARROW_DATABASE, HARROW_DATA_DIR, HARROW_HTTP_HOST, HARROW_HTTP_PORT,
-              HARROW_APP_KEYS (app=key,...), HARROW_ADMIN_TOKEN, HARROW_LIMIT_<NAME>.
+              HARROW_APP_KEYS (app=key,...), HARROW_ADMIN_TOKEN, HARROW_LIMIT_<NAME>, REDIS_URI,
+              HARROW_SPILL, HARROW_INSTANCE_ID, HARROW_RETRY_AFTER_SECONDS, HARROW_STORE_TIMEOUT_MS,
+              HARROW_FAULTS_ENABLED, HARROW_LOG_FORMAT (text or json). See docs/BACKEND.md.
               With no app keys or admin token configured, they are generated once into
               <data dir>/credentials.properties.""";
 

@@ -47,6 +47,11 @@ class StandaloneBackendIT {
         }
         assertThat(first.exitValue()).as("a clean stop on SIGTERM").isIn(0, 143);
         assertThat(data.resolve("mongo.mv")).isRegularFile();
+        List<String> logLines = Files.readAllLines(logOf(port, 0));
+        assertThat(logLines.stream().filter(l -> l.startsWith("{"))).as("JSON log lines").isNotEmpty()
+                .allSatisfy(l -> assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(l)
+                        .has("level")).isTrue());
+        assertThat(String.join("\n", logLines)).doesNotContain(KEY).doesNotContain(ADMIN);
 
         Process second = start(port);
         try {
@@ -109,15 +114,23 @@ class StandaloneBackendIT {
     }
 
     private Process start(int port) throws IOException {
-        return command(port).start();
+        ProcessBuilder builder = command(port);
+        builder.redirectOutput(logOf(port, starts++).toFile());
+        return builder.start();
+    }
+
+    private int starts;
+
+    private Path logOf(int port, int start) {
+        return data.resolve("backend-" + port + "-" + start + ".log");
     }
 
     private ProcessBuilder command(int port) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder builder = new ProcessBuilder(java, "-jar", System.getProperty("harrow.backend.jar"))
                 .redirectErrorStream(true);
-        builder.redirectOutput(data.resolve("backend-" + port + "-" + System.nanoTime() + ".log").toFile());
         Map<String, String> env = builder.environment();
+        env.put("HARROW_LOG_FORMAT", "json");
         env.put("HARROW_HTTP_PORT", Integer.toString(port));
         env.put("HARROW_DATA_DIR", data.toString());
         env.put("HARROW_APP_KEYS", "shop=" + KEY);

@@ -56,7 +56,13 @@ public final class IngestBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path work = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "ingest-bench-");
-        new IngestBenchmark().run(work);
+        try {
+            new IngestBenchmark().run(work);
+        } finally {
+            try (var paths = Files.walk(work)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
     }
 
     /** Events to send for one batch size: enough to run for seconds, bounded for batch size 1. */
