@@ -98,25 +98,23 @@ class CollectionFaultIT {
                 }
 
                 // Faults at points of progress, so that each one lands mid-stream however fast the machine is.
-                awaitProgress(delivered, 0.10, deadline);
-                stores.stopMongo();
-                awaitProgress(delivered, 0.18, deadline);
-                stores.startMongo();
-                awaitProgress(delivered, 0.25, deadline);
-                stores.stopMongo();
-                awaitProgress(delivered, 0.32, deadline);
-                stores.startMongo();
-                awaitProgress(delivered, 0.40, deadline);
-                stores.stopRedis();
-                awaitProgress(delivered, 0.47, deadline);
-                stores.startRedis();
-                awaitProgress(delivered, 0.55, deadline);
-                backend.kill();
-                backend.start();
-                awaitProgress(delivered, 0.65, deadline);
-                stores.stopMongo();
-                awaitProgress(delivered, 0.75, deadline);
-                stores.startMongo();
+                Map<Double, FaultStep> schedule = new LinkedHashMap<>();
+                schedule.put(0.10, stores::stopMongo);
+                schedule.put(0.18, stores::startMongo);
+                schedule.put(0.25, stores::stopMongo);
+                schedule.put(0.32, stores::startMongo);
+                schedule.put(0.40, stores::stopRedis);
+                schedule.put(0.47, stores::startRedis);
+                schedule.put(0.55, () -> {
+                    backend.kill();
+                    backend.start();
+                });
+                schedule.put(0.65, stores::stopMongo);
+                schedule.put(0.75, stores::startMongo);
+                for (Map.Entry<Double, FaultStep> step : schedule.entrySet()) {
+                    awaitProgress(delivered, step.getKey(), deadline);
+                    step.getValue().run();
+                }
 
                 long retries = 0;
                 for (Future<Long> result : results) {
@@ -148,6 +146,11 @@ class CollectionFaultIT {
                 backend.close();
             }
         }
+    }
+
+    @FunctionalInterface
+    interface FaultStep {
+        void run() throws Exception;
     }
 
     private static void awaitProgress(AtomicLong delivered, double fraction, Instant deadline) {
