@@ -3,6 +3,10 @@
  *   collector  the collector's base URL (required for telemetry)
  *   appKey     the app key the collector knows this app by
  *   deviceId   the device id to report (the farm passes the device's name); else one kept in local storage
+ *   pushToken  the push token this install registers (the device agent passes the sandbox gateway's)
+ *   pushProvider  apns or fcm (default: by platform)
+ *   batchSize, flushDelayMs, maxQueue  SDK settings, for tests
+ * Pushes arrive through HarrowApp.receivePush(notification), as the OS would hand them to the app.
  */
 (function () {
   'use strict';
@@ -20,24 +24,40 @@
   var titleEl = document.querySelector('[data-testid="screen-title"]');
   var backEl = document.querySelector('[data-testid="nav-back"]');
   var statusEl = document.querySelector('[data-testid="telemetry-status"]');
+  var pushEl = document.querySelector('[data-testid="push-banner"]');
   var history = [];
 
   var telemetryOn = Boolean(params.get('collector') && params.get('appKey'));
   if (telemetryOn) {
-    HarrowTelemetry.init({
+    var options = {
       collectorUrl: params.get('collector'),
       appKey: params.get('appKey'),
       deviceId: params.get('deviceId') || undefined,
       appVersion: '1.0.0'
+    };
+    ['batchSize', 'flushDelayMs', 'maxQueue'].forEach(function (name) {
+      if (params.get(name)) { options[name] = Number(params.get(name)); }
     });
+    HarrowTelemetry.init(options);
+    var token = params.get('pushToken');
+    if (token && token !== localStorage.getItem('harrow.shop.pushToken')) {
+      var provider = params.get('pushProvider') ||
+        (HarrowTelemetry.debug().platform === 'ios' ? 'apns' : 'fcm');
+      HarrowTelemetry.registerPushToken(token, provider);
+      localStorage.setItem('harrow.shop.pushToken', token);
+    }
   }
 
-  function track(type, props) {
-    if (telemetryOn) { HarrowTelemetry.track(type, props); }
+  function track(fn) {
+    if (telemetryOn) { fn(HarrowTelemetry); }
   }
 
   function price(amount) {
     return new Intl.NumberFormat(undefined, { style: 'currency', currency: CURRENCY }).format(amount);
+  }
+
+  function find(id) {
+    return CATALOG.find(function (i) { return i.id === id; });
   }
 
   function show(name, arg, isBack) {
@@ -48,7 +68,7 @@
     screenEl.dataset.arg = arg || '';
     backEl.hidden = history.length === 0;
     RENDER[name](arg);
-    if (telemetryOn) { HarrowTelemetry.screen(name, arg ? { itemId: arg } : {}); }
+    track(function (t) { t.screen(name, arg ? { itemId: arg } : {}); });
   }
 
   var RENDER = {
@@ -71,7 +91,7 @@
       });
     },
     item: function (id) {
-      var item = CATALOG.find(function (i) { return i.id === id; });
+      var item = find(id);
       titleEl.textContent = item.name;
       screenEl.querySelector('[data-testid="item-art"]').style.background =
         'linear-gradient(135deg, hsl(' + item.hue + ' 65% 60%), hsl(' + (item.hue + 40) + ' 55% 40%))';
@@ -79,18 +99,57 @@
       screenEl.querySelector('[data-testid="item-price"]').textContent = price(item.price);
       screenEl.querySelector('[data-testid="item-blurb"]').textContent = item.blurb;
       screenEl.querySelector('[data-testid="buy"]').onclick = function () {
-        track('purchase', { itemId: item.id, amount: item.price, currency: CURRENCY });
+        track(function (t) { t.purchase(item.price, CURRENCY, { itemId: item.id }); });
         show('purchased', item.id);
       };
     },
     purchased: function (id) {
-      var item = CATALOG.find(function (i) { return i.id === id; });
+      var item = find(id);
       titleEl.textContent = 'Order placed';
       screenEl.querySelector('[data-testid="purchase-confirmation"]').textContent =
         item.name + ' for ' + price(item.price) + ' is on its way.';
       screenEl.querySelector('[data-testid="continue-shopping"]').onclick = function () { show('catalog'); };
+    },
+    settings: function () {
+      titleEl.textContent = 'Settings';
+      var form = screenEl.querySelector('[data-testid="sign-in-form"]');
+      var signOut = screenEl.querySelector('[data-testid="sign-out"]');
+      var who = screenEl.querySelector('[data-testid="signed-in-as"]');
+      function refresh() {
+        var user = telemetryOn ? HarrowTelemetry.debug().userId : null;
+        who.textContent = user ? 'Signed in as ' + user : 'Not signed in';
+        form.hidden = Boolean(user);
+        signOut.hidden = !user;
+      }
+      form.onsubmit = function (e) {
+        e.preventDefault();
+        var userId = form.elements.userId.value.trim();
+        if (!userId) { return; }
+        track(function (t) { t.identify(userId); t.track('sign_in', {}); });
+        refresh();
+      };
+      signOut.onclick = function () {
+        track(function (t) { t.track('sign_out', {}); t.identify(null); });
+        refresh();
+      };
+      refresh();
+      renderStats();
     }
   };
+
+  function renderStats() {
+    if (screenEl.dataset.screen !== 'settings' || !telemetryOn) { return; }
+    var d = HarrowTelemetry.debug();
+    var set = function (id, text) {
+      var el = screenEl.querySelector('[data-testid="' + id + '"]');
+      if (el) { el.textContent = text; }
+    };
+    set('device-id', d.deviceId);
+    set('queue-length', String(d.queueLength));
+    set('sent-count', String(d.counters.sent));
+    set('dropped-count', String(d.counters.dropped));
+    set('last-error', d.lastError || 'none');
+  }
 
   backEl.onclick = function () {
     var previous = history.pop();
@@ -105,7 +164,46 @@
     var waiting = telemetryOn ? HarrowTelemetry.debug().queueLength : 0;
     statusEl.classList.toggle('waiting', waiting > 0);
     statusEl.title = telemetryOn ? waiting + ' event(s) waiting' : 'telemetry off';
+    renderStats();
   }, 500);
+
+  /** A push, shown in-app as a banner; delivered is reported at once, opened when the banner is tapped. */
+  function receivePush(notification) {
+    var n = notification || {};
+    if (!n.messageId) { throw new Error('a push needs a messageId'); }
+    track(function (t) { t.pushDelivered(n.messageId, { provider: n.provider || null }); });
+    pushEl.querySelector('[data-testid="push-title"]').textContent = n.title || '';
+    pushEl.querySelector('[data-testid="push-body"]').textContent = n.body || '';
+    pushEl.dataset.messageId = n.messageId;
+    pushEl.hidden = false;
+    pushEl.onclick = function () {
+      track(function (t) { t.pushOpened(n.messageId, {}); });
+      pushEl.hidden = true;
+      var data = n.data || {};
+      if (data.itemId && find(data.itemId)) {
+        show('item', data.itemId);
+      } else if (data.screen && RENDER[data.screen] && data.screen !== 'item' && data.screen !== 'purchased') {
+        show(data.screen);
+      }
+    };
+  }
+
+  window.HarrowApp = { receivePush: receivePush };
+
+  // Offline-ready once the service worker controls the page: the app then opens without a network.
+  if ('serviceWorker' in navigator) {
+    navigator.serviceWorker.register('sw.js').then(function () {
+      return navigator.serviceWorker.ready;
+    }).then(function () {
+      if (navigator.serviceWorker.controller) {
+        document.body.dataset.offlineReady = 'true';
+      } else {
+        navigator.serviceWorker.addEventListener('controllerchange', function () {
+          document.body.dataset.offlineReady = 'true';
+        });
+      }
+    }).catch(function () { /* no offline shell: the app still works online */ });
+  }
 
   screenEl.dataset.screen = '';
   show('home');

@@ -7,4 +7,10 @@ public interface AppControl {
 
     /** Wipes the app's stored data (for a web app: the origin's storage) so that the next launch starts fresh. */
     void clearData();
+
+    /**
+     * Kills the app and starts it again with the last launch's parameters, keeping its stored data, as a user who
+     * swipes the app away and opens it again. The device's network state is kept.
+     */
+    void restart();
 }

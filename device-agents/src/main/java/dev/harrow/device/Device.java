@@ -1,6 +1,7 @@
 package dev.harrow.device;
 
 import io.appium.java_client.AppiumDriver;
+import java.util.Optional;
 
 /**
  * A device leased to a scenario: its identity, its Appium session, and the capabilities its kind offers. Scenarios
@@ -14,10 +15,13 @@ public interface Device {
 
     DeviceKind kind();
 
-    /** The live Appium session. */
+    /** The live Appium session. It changes when the app is restarted: ask for it again rather than keeping it. */
     AppiumDriver driver();
 
     AppControl app();
+
+    /** Control of the device's network, if its kind offers it. */
+    Optional<NetworkControl> network();
 
     /** A PNG of what the device shows now. */
     byte[] screenshot();

@@ -3,6 +3,7 @@ package dev.harrow.device.webemulated;
 import dev.harrow.device.AppControl;
 import dev.harrow.device.AppLaunch;
 import dev.harrow.device.DeviceKind;
+import dev.harrow.device.NetworkControl;
 import dev.harrow.device.Platform;
 import dev.harrow.device.config.DeviceSpec;
 import dev.harrow.device.provider.DeviceSession;
@@ -14,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.StringJoiner;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
@@ -22,21 +25,33 @@ import org.openqa.selenium.remote.Response;
 import org.openqa.selenium.remote.http.HttpMethod;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-/** A phone emulated in Chromium. The app is a web app; its launch parameters travel as query parameters. */
-final class WebEmulatedDevice implements DeviceSession, AppControl {
+/**
+ * A phone emulated in Chromium. The app is a web app; its launch parameters travel as query parameters. Network
+ * control goes through DevTools. Restarting the app restarts the browser on the same profile, as a phone keeps an
+ * app's storage when the app is killed.
+ */
+final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkControl {
     static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(30);
     private static final String EXECUTE_CDP = "executeCdp";
 
     private final DeviceSpec spec;
-    private final AppiumDriver driver;
+    private final Supplier<AppiumDriver> newSession;
     private final Path profileDir;
+    private volatile AppiumDriver driver;
+    private volatile AppLaunch lastLaunch;
+    private volatile Map<String, Object> networkConditions;
 
-    WebEmulatedDevice(DeviceSpec spec, AppiumDriver driver, Path profileDir) {
+    WebEmulatedDevice(DeviceSpec spec, Supplier<AppiumDriver> newSession, Path profileDir) {
         this.spec = spec;
-        this.driver = driver;
+        this.newSession = newSession;
         this.profileDir = profileDir;
-        // Chromium's DevTools protocol is reached through the driver's proxy to ChromeDriver.
+        this.driver = attach(newSession.get());
+    }
+
+    /** Chromium's DevTools protocol is reached through the driver's proxy to ChromeDriver. */
+    private static AppiumDriver attach(AppiumDriver driver) {
         driver.addCommand(HttpMethod.POST, "/session/:sessionId/goog/cdp/execute", EXECUTE_CDP);
+        return driver;
     }
 
     @Override
@@ -65,15 +80,76 @@ final class WebEmulatedDevice implements DeviceSession, AppControl {
     }
 
     @Override
+    public Optional<NetworkControl> network() {
+        return Optional.of(this);
+    }
+
+    @Override
     public byte[] screenshot() {
         return driver.getScreenshotAs(OutputType.BYTES);
     }
 
     @Override
     public void launch(AppLaunch launch) {
+        lastLaunch = launch;
         driver.get(withQuery(launch.app(), launch.parameters()).toString());
         new WebDriverWait(driver, LAUNCH_TIMEOUT).until(d ->
                 "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
+    }
+
+    @Override
+    public void restart() {
+        AppLaunch launch = lastLaunch;
+        if (launch == null) {
+            throw new IllegalStateException("the app was never launched on " + spec.name());
+        }
+        try {
+            driver.quit();
+        } catch (WebDriverException ignored) {
+            // already gone: a new one starts all the same
+        }
+        driver = attach(newSession.get());
+        applyEmulation();
+        if (networkConditions != null) {
+            applyNetwork(networkConditions);
+        }
+        launch(launch);
+    }
+
+    @Override
+    public void offline() {
+        applyNetwork(conditions(true, 0, -1, -1));
+    }
+
+    @Override
+    public void online() {
+        applyNetwork(conditions(false, 0, -1, -1));
+    }
+
+    @Override
+    public void throttle(int latencyMillis, int downloadKbps, int uploadKbps) {
+        applyNetwork(conditions(false, latencyMillis, bytesPerSecond(downloadKbps), bytesPerSecond(uploadKbps)));
+    }
+
+    @Override
+    public boolean isOffline() {
+        Map<String, Object> now = networkConditions;
+        return now != null && Boolean.TRUE.equals(now.get("offline"));
+    }
+
+    /** Network emulation needs the Network domain enabled first, or the page's requests ignore it. */
+    private void applyNetwork(Map<String, Object> conditions) {
+        cdp("Network.enable", Map.of());
+        cdp("Network.emulateNetworkConditions", conditions);
+        networkConditions = conditions;
+    }
+
+    private static Map<String, Object> conditions(boolean offline, int latency, long down, long up) {
+        return Map.of("offline", offline, "latency", latency, "downloadThroughput", down, "uploadThroughput", up);
+    }
+
+    private static long bytesPerSecond(int kbps) {
+        return kbps <= 0 ? -1 : kbps * 1000L / 8;
     }
 
     @Override

@@ -59,16 +59,15 @@ public final class WebEmulatedProvider implements DeviceProvider {
         int chromedriverPort = FreePorts.next();
         Path profile = dirs.dir("devices", spec.name(), "profile-" + chromedriverPort);
         ChromiumOptions options = options(spec, chromedriverPort, profile);
-        ChromiumDriver driver;
+        WebEmulatedDevice device;
         try {
-            driver = new ChromiumDriver(AppiumClientConfig.defaultConfig().baseUrl(appiumUrl)
-                    .readTimeout(SESSION_CREATE_TIMEOUT), options);
+            device = new WebEmulatedDevice(spec, () -> new ChromiumDriver(AppiumClientConfig.defaultConfig()
+                    .baseUrl(appiumUrl).readTimeout(SESSION_CREATE_TIMEOUT), options), profile);
         } catch (WebDriverException e) {
             WorkDirs.deleteTree(profile);
             throw new DeviceUnavailableException("could not create a session on " + spec + ": "
                     + firstLine(e.getMessage()), e);
         }
-        WebEmulatedDevice device = new WebEmulatedDevice(spec, driver, profile);
         try {
             device.applyEmulation();
         } catch (WebDriverException e) {
