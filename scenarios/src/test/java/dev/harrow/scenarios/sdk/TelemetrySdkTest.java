@@ -239,6 +239,7 @@ class TelemetrySdkTest {
     void signingInPutsTheUserIdOnEveryLaterEvent() {
         launch(Map.of());
         tap("tab-settings");
+        assertThat(device.driver().findElement(By.cssSelector("[data-testid='sign-out']")).isDisplayed()).isFalse();
         device.driver().findElement(By.cssSelector("[data-testid='user-id-input']")).sendKeys("user-42");
         tap("sign-in");
         tap("tab-catalog");
@@ -250,6 +251,29 @@ class TelemetrySdkTest {
                 .satisfies(e -> assertThat(e.userId()).isEqualTo("user-42"));
         assertThat(stored()).filteredOn(e -> "home".equals(e.props().get("screen"))).singleElement()
                 .satisfies(e -> assertThat(e.userId()).isNull());
+    }
+
+    @Test
+    void aSessionEndsAfterThirtyMinutesWithoutActivityAndTheNextOneStarts() {
+        launch(Map.of());
+        awaitStored(2);
+        String first = (String) js("return HarrowTelemetry.debug().sessionId");
+        // Thirty-one minutes of inactivity, as the app's clock will see them at the next start.
+        js("var s = JSON.parse(localStorage.getItem('harrow.session'));"
+                + "s.startedAt -= 40 * 60000; s.lastActivity -= 31 * 60000;"
+                + "localStorage.setItem('harrow.session', JSON.stringify(s));");
+
+        device.driver().navigate().refresh();
+        awaitScreen("home");
+
+        await().atMost(DELIVERY).until(() -> stored().stream().filter(e -> e.type().equals("session_start")).count()
+                == 2);
+        String second = (String) js("return HarrowTelemetry.debug().sessionId");
+        assertThat(second).isNotEqualTo(first);
+        assertThat(stored()).filteredOn(e -> e.type().equals("session_end")).singleElement().satisfies(e -> {
+            assertThat(e.sessionId()).isEqualTo(first);
+            assertThat(((Number) e.props().get("durationMs")).longValue()).isBetween(9 * 60000L, 10 * 60000L);
+        });
     }
 
     // ---- helpers --------------------------------------------------------------------------------------------------
