@@ -1,9 +1,12 @@
 package dev.harrow.device;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
 
 /**
  * What to start on a device: the app, and the launch parameters it reads (collector URL, app key, ...). A web app
@@ -17,6 +20,33 @@ public record AppLaunch(URI app, Map<String, String> parameters) {
 
     public static AppLaunch of(URI app) {
         return new AppLaunch(app, Map.of());
+    }
+
+    /** The app's URI with the parameters added to its query, as a web app or a deep link receives them. */
+    public URI asUri() {
+        if (parameters.isEmpty()) {
+            return app;
+        }
+        StringJoiner query = new StringJoiner("&");
+        parameters.forEach((k, v) -> query.add(encode(k) + "=" + encode(v)));
+        String base = app.toString();
+        int hash = base.indexOf('#');
+        String fragment = hash < 0 ? "" : base.substring(hash);
+        String head = hash < 0 ? base : base.substring(0, hash);
+        return URI.create(head + (head.contains("?") ? "&" : "?") + query + fragment);
+    }
+
+    /** The origin (scheme, host, port) of a web app; null for other URIs. */
+    public String webOrigin() {
+        String scheme = app.getScheme();
+        if (scheme == null || !scheme.startsWith("http") || app.getHost() == null) {
+            return null;
+        }
+        return scheme + "://" + app.getHost() + (app.getPort() < 0 ? "" : ":" + app.getPort());
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     public AppLaunch with(String name, String value) {

@@ -1,11 +1,11 @@
 package dev.harrow.device;
 
 import io.appium.java_client.AppiumDriver;
-import java.util.Optional;
 
 /**
- * A device leased to a scenario: its identity, its Appium session, and the capabilities its kind offers. Scenarios
- * get one injected by {@link dev.harrow.device.junit.DeviceExtension}.
+ * A device leased to a scenario: its identity, its Appium session, and narrow capabilities that its kind either
+ * offers or declines with a reason ({@link Capability}). Scenarios get one injected by
+ * {@link dev.harrow.device.junit.DeviceExtension}.
  */
 public interface Device {
     /** The device's name in devices.yml; unique in the pool. Apps launched by Harrow report it as their device id. */
@@ -20,8 +20,17 @@ public interface Device {
 
     AppControl app();
 
-    /** Control of the device's network, if its kind offers it. */
-    Optional<NetworkControl> network();
+    /** Offline, online, throttled. */
+    Capability<NetworkControl> network();
+
+    /** Time zone and language. */
+    Capability<Localization> localization();
+
+    /** The device's own log (console, logcat, syslog). */
+    Capability<DeviceLogs> logs();
+
+    /** Pushes handed to the app as the OS would, for sandbox gateways. */
+    Capability<PushInbox> pushInbox();
 
     /** A PNG of what the device shows now. */
     byte[] screenshot();

@@ -20,11 +20,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
-import org.openqa.selenium.WebDriverException;
 
 /**
  * Runs the scenarios of one device, one at a time, in its own thread: provisions the device, leases it to each
@@ -58,9 +56,8 @@ final class DeviceWorker implements Callable<DeviceRuns> {
         Thread.currentThread().setName("device-" + spec.name());
         List<ScenarioRun> runs = new ArrayList<>();
         try (DeviceAgent agent = new DeviceAgent(spec, provider)) {
-            DeviceSession session;
             try {
-                session = agent.provision();
+                agent.provision();
             } catch (DeviceUnavailableException e) {
                 String why = e.getMessage();
                 progress.note(spec.name() + " is unavailable: " + why);
@@ -68,33 +65,32 @@ final class DeviceWorker implements Callable<DeviceRuns> {
                 return devices(why, runs);
             }
             progress.note(spec.name() + " ready (" + spec.profile() + ")");
-            AtomicReference<DeviceSession> current = new AtomicReference<>(session);
-            RunLane lane = new RunLane(spec.name(), spec.platform().wire(), spec.kind().wire(), spec.profile(),
-                    () -> current.get().screenshot());
             Launcher launcher = LauncherFactory.create();
-            String lost = null;
             for (ScenarioRef scenario : scenarios) {
-                if (lost == null && !session.isResponsive()) {
-                    lost = spec.name() + " stopped answering";
-                    progress.note(lost + "; its remaining scenarios are not run");
-                }
-                if (lost != null) {
-                    runs.add(notRun(scenario, lost));
+                DeviceSession leased;
+                try {
+                    leased = agent.lease();
+                } catch (DeviceUnavailableException e) {
+                    runs.add(notRun(scenario, e.getMessage()));
                     continue;
                 }
-                ScenarioRun run = runOne(launcher, agent, scenario, lane);
+                ScenarioRun run = runOne(launcher, agent, leased, scenario);
                 runs.add(run);
                 progress.finished(spec.name(), run);
             }
-            return devices(null, runs);
+            String quarantined = agent.quarantineReason();
+            if (quarantined != null) {
+                progress.note(spec.name() + " is quarantined: " + quarantined);
+            }
+            return devices(quarantined == null ? null : "quarantined: " + quarantined, runs);
         }
     }
 
-    private ScenarioRun runOne(Launcher launcher, DeviceAgent agent, ScenarioRef scenario, RunLane lane) {
-        DeviceSession leased = agent.lease();
+    private ScenarioRun runOne(Launcher launcher, DeviceAgent agent, DeviceSession leased, ScenarioRef scenario) {
         String lease = DeviceLeases.register(leased);
+        RunLane lane = new RunLane(spec.name(), spec.platform().wire(), spec.kind().wire(), spec.profile(),
+                leased::screenshot);
         try {
-            resetApp(leased);
             Map<String, String> config = new HashMap<>(parameters);
             config.put(DeviceExtension.LEASE_PARAMETER, lease);
             RunRecorder recorder = new RunRecorder(scenario);
@@ -106,15 +102,6 @@ final class DeviceWorker implements Callable<DeviceRuns> {
         } finally {
             DeviceLeases.release(lease);
             agent.release();
-        }
-    }
-
-    /** Each scenario starts from an app with no stored data, as a fresh install would. */
-    private static void resetApp(DeviceSession session) {
-        try {
-            session.app().clearData();
-        } catch (WebDriverException e) {
-            // nothing loaded yet (first scenario): nothing to clear
         }
     }
 

@@ -13,7 +13,6 @@ import dev.harrow.device.runtime.AppiumHome;
 import dev.harrow.device.runtime.AppiumServer;
 import dev.harrow.device.runtime.MissingPrerequisiteException;
 import dev.harrow.device.runtime.WorkDirs;
-import dev.harrow.device.webemulated.WebEmulatedProvider;
 import dev.harrow.reports.allure.AllureCommandline;
 import dev.harrow.reports.summary.DeviceRuns;
 import dev.harrow.reports.summary.FarmSummary;
@@ -95,8 +94,8 @@ public final class FarmRun {
         try (FarmServices services = FarmServices.start();
              RunningAppium appium = RunningAppium.startIfNeeded(devices, dirs)) {
             progress.note("backend on " + services.connection().baseUri() + appium.describe());
-            DeviceProviders providers = new DeviceProviders();
-            appium.server().ifPresent(server -> providers.add(new WebEmulatedProvider(server.url(), dirs)));
+            DeviceProviders providers = DeviceProviders.standard(appium.server().map(AppiumServer::url).orElse(null),
+                    dirs);
             results.addAll(runDevices(devices, scenarios, providers, services.scenarioParameters(), allure, progress));
             writeEnvironment(pool, devices, appium);
         } catch (MissingPrerequisiteException e) {

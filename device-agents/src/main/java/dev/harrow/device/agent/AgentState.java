@@ -8,6 +8,8 @@ public enum AgentState {
     READY,
     /** A scenario holds the device. */
     LEASED,
+    /** Between two scenarios: the app's data cleared, the device's network and locale put back. */
+    RESETTING,
     /** Repeated infrastructure failures: no more work goes to this device in this run. */
     QUARANTINED,
     /** Done: the session is closed. */

@@ -5,29 +5,69 @@ import dev.harrow.device.provider.DeviceProvider;
 import dev.harrow.device.provider.DeviceSession;
 import dev.harrow.device.provider.DeviceUnavailableException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Looks after one device for a run: opens its session (with bounded retries), hands it to one scenario at a time,
- * and closes it at the end.
+ * Looks after one device for a run, as an explicit state machine:
+ *
+ * <pre>
+ *   PROVISIONING -> READY <-> LEASED -> RESETTING -> READY ...
+ *        any state -> QUARANTINED (repeated infrastructure failures) -> RETIRED
+ * </pre>
+ *
+ * It opens the session with bounded retries, checks the session's health before each lease, reuses the session
+ * between scenarios (a reset, not a new session), opens a new one when the old one died, and quarantines the device
+ * after {@link AgentPolicy#quarantineAfter()} infrastructure failures in a row. Every change of state goes to the
+ * listeners: the run's timeline.
  */
 public final class DeviceAgent implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeviceAgent.class);
-    static final int OPEN_ATTEMPTS = 3;
-    static final Duration RETRY_PAUSE = Duration.ofSeconds(2);
+    private static final Map<AgentState, Set<AgentState>> ALLOWED = Map.of(
+            AgentState.PROVISIONING, EnumSet.of(AgentState.READY, AgentState.QUARANTINED, AgentState.RETIRED),
+            AgentState.READY, EnumSet.of(AgentState.LEASED, AgentState.PROVISIONING, AgentState.QUARANTINED,
+                    AgentState.RETIRED),
+            AgentState.LEASED, EnumSet.of(AgentState.RESETTING, AgentState.PROVISIONING, AgentState.QUARANTINED,
+                    AgentState.RETIRED),
+            AgentState.RESETTING, EnumSet.of(AgentState.READY, AgentState.PROVISIONING, AgentState.QUARANTINED,
+                    AgentState.RETIRED),
+            AgentState.QUARANTINED, EnumSet.of(AgentState.RETIRED),
+            AgentState.RETIRED, EnumSet.noneOf(AgentState.class));
 
     private final DeviceSpec spec;
     private final DeviceProvider provider;
+    private final AgentPolicy policy;
+    private final List<Consumer<AgentEvent>> listeners = new CopyOnWriteArrayList<>();
+    private final List<Duration> sessionCreations = new CopyOnWriteArrayList<>();
+    private final List<Duration> resets = new CopyOnWriteArrayList<>();
     private DeviceSession session;
     private AgentState state = AgentState.PROVISIONING;
-    private Exception lastFailure;
+    private int consecutiveFailures;
+    private String quarantineReason;
 
     public DeviceAgent(DeviceSpec spec, DeviceProvider provider) {
+        this(spec, provider, AgentPolicy.defaults());
+    }
+
+    public DeviceAgent(DeviceSpec spec, DeviceProvider provider, AgentPolicy policy) {
         this.spec = Objects.requireNonNull(spec);
         this.provider = Objects.requireNonNull(provider);
+        this.policy = Objects.requireNonNull(policy);
+    }
+
+    public DeviceAgent onChange(Consumer<AgentEvent> listener) {
+        listeners.add(listener);
+        return this;
     }
 
     public DeviceSpec spec() {
@@ -38,63 +78,170 @@ public final class DeviceAgent implements AutoCloseable {
         return state;
     }
 
-    /** Opens the device's session, trying {@value #OPEN_ATTEMPTS} times; quarantines the device if all fail. */
+    /** Why the device was quarantined, when it was. */
+    public synchronized String quarantineReason() {
+        return quarantineReason;
+    }
+
+    /** How long each session creation took (successful ones). */
+    public List<Duration> sessionCreations() {
+        return List.copyOf(sessionCreations);
+    }
+
+    /** How long each reset between two scenarios took. */
+    public List<Duration> resets() {
+        return List.copyOf(resets);
+    }
+
+    /** Opens the device's session; quarantines the device and throws when it cannot be opened. */
     public synchronized DeviceSession provision() throws DeviceUnavailableException {
-        if (session != null) {
+        requireNot(AgentState.QUARANTINED, AgentState.RETIRED);
+        if (session != null && state == AgentState.READY) {
             return session;
         }
-        state = AgentState.PROVISIONING;
+        if (state != AgentState.PROVISIONING) {
+            move(AgentState.PROVISIONING, null);
+        }
         DeviceUnavailableException failure = null;
-        for (int attempt = 1; attempt <= OPEN_ATTEMPTS; attempt++) {
+        for (int attempt = 1; attempt <= policy.openAttempts(); attempt++) {
+            Instant start = Instant.now();
             try {
                 session = provider.open(spec);
-                state = AgentState.READY;
+                sessionCreations.add(Duration.between(start, Instant.now()));
+                move(AgentState.READY, null);
                 return session;
             } catch (DeviceUnavailableException e) {
                 failure = e;
-                log.warn("{}: session attempt {}/{} failed: {}", spec.name(), attempt, OPEN_ATTEMPTS, e.getMessage());
-                if (attempt < OPEN_ATTEMPTS) {
+                log.warn("{}: session attempt {}/{} failed: {}", spec.name(), attempt, policy.openAttempts(),
+                        e.getMessage());
+                if (attempt < policy.openAttempts()) {
                     pause();
                 }
             }
         }
-        lastFailure = failure;
-        state = AgentState.QUARANTINED;
+        quarantine("no session after " + policy.openAttempts() + " attempts: " + failure.getMessage());
         throw failure;
     }
 
-    /** Hands the device to a scenario. */
-    public synchronized DeviceSession lease() {
+    /**
+     * Hands the device to a scenario, after checking that its session still answers; a dead session is replaced
+     * first. Throws when the device cannot be made ready (it is then quarantined, or will be).
+     */
+    public synchronized DeviceSession lease() throws DeviceUnavailableException {
+        requireNot(AgentState.QUARANTINED, AgentState.RETIRED);
+        if (state == AgentState.PROVISIONING) {
+            provision();
+        }
         if (state != AgentState.READY) {
             throw new IllegalStateException(spec.name() + " is " + state + ", not ready");
         }
-        state = AgentState.LEASED;
+        if (!session.isResponsive()) {
+            infrastructureFailure("the session stopped answering before a lease");
+            provision();
+        }
+        move(AgentState.LEASED, null);
         return session;
     }
 
-    /** Takes the device back after a scenario. */
+    /**
+     * Takes the device back after a scenario and resets it for the next one. A reset that fails, or a session
+     * that died during the scenario, is an infrastructure failure: the next lease opens a new session, or the
+     * device is quarantined.
+     */
     public synchronized void release() {
-        if (state == AgentState.LEASED) {
-            state = AgentState.READY;
+        if (state != AgentState.LEASED) {
+            return;
+        }
+        move(AgentState.RESETTING, null);
+        Instant start = Instant.now();
+        try {
+            if (!session.isResponsive()) {
+                throw new IllegalStateException("the session stopped answering during the scenario");
+            }
+            session.reset();
+            resets.add(Duration.between(start, Instant.now()));
+            consecutiveFailures = 0;
+            move(AgentState.READY, null);
+        } catch (RuntimeException e) {
+            infrastructureFailure(e.getMessage());
         }
     }
 
-    public synchronized Exception lastFailure() {
-        return lastFailure;
+    /**
+     * Records an infrastructure failure (the caller's or the agent's own); after too many in a row the device is
+     * quarantined. Otherwise the session is dropped and the next lease opens a new one.
+     */
+    public synchronized void infrastructureFailure(String what) {
+        if (state == AgentState.QUARANTINED || state == AgentState.RETIRED) {
+            return;
+        }
+        consecutiveFailures++;
+        log.warn("{}: infrastructure failure {}/{}: {}", spec.name(), consecutiveFailures, policy.quarantineAfter(),
+                what);
+        closeSession();
+        if (consecutiveFailures >= policy.quarantineAfter()) {
+            quarantine(consecutiveFailures + " infrastructure failures in a row, the last: " + what);
+        } else if (state != AgentState.PROVISIONING) {
+            move(AgentState.PROVISIONING, what);
+        }
+    }
+
+    /** Takes the device out of this run: it gets no more work. */
+    public synchronized void quarantine(String reason) {
+        if (state == AgentState.QUARANTINED || state == AgentState.RETIRED) {
+            return;
+        }
+        closeSession();
+        quarantineReason = reason;
+        move(AgentState.QUARANTINED, reason);
     }
 
     @Override
     public synchronized void close() {
-        if (session != null) {
-            session.close();
-            session = null;
+        closeSession();
+        if (state != AgentState.RETIRED) {
+            move(AgentState.RETIRED, null);
         }
-        state = AgentState.RETIRED;
     }
 
-    private static void pause() {
+    private void closeSession() {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (RuntimeException e) {
+                log.debug("{}: closing the session failed: {}", spec.name(), e.getMessage());
+            }
+            session = null;
+        }
+    }
+
+    private void move(AgentState to, String reason) {
+        if (!ALLOWED.get(state).contains(to)) {
+            throw new IllegalStateException(spec.name() + ": no transition from " + state + " to " + to);
+        }
+        AgentEvent event = new AgentEvent(spec.name(), state, to, Instant.now(), reason);
+        state = to;
+        for (Consumer<AgentEvent> listener : new ArrayList<>(listeners)) {
+            try {
+                listener.accept(event);
+            } catch (RuntimeException e) {
+                log.warn("an agent listener failed", e);
+            }
+        }
+    }
+
+    private void requireNot(AgentState... forbidden) throws DeviceUnavailableException {
+        for (AgentState s : forbidden) {
+            if (state == s) {
+                throw new DeviceUnavailableException(spec.name() + " is " + state.name().toLowerCase()
+                        + (quarantineReason == null ? "" : ": " + quarantineReason), null);
+            }
+        }
+    }
+
+    private void pause() {
         try {
-            TimeUnit.MILLISECONDS.sleep(RETRY_PAUSE.toMillis());
+            TimeUnit.MILLISECONDS.sleep(policy.retryPause().toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -15,6 +15,7 @@ import java.util.Set;
  *
  * @param profile the emulation profile of a web-emulated device (a Chromium device name such as "Pixel 7")
  * @param capabilities Appium capabilities that override what the provider would send
+ * @param options what the device's kind needs beyond these ({@link KindOptions})
  */
 public record DeviceSpec(
         String name,
@@ -24,7 +25,8 @@ public record DeviceSpec(
         ZoneId timeZone,
         String locale,
         Set<String> tags,
-        Map<String, Object> capabilities) {
+        Map<String, Object> capabilities,
+        KindOptions options) {
 
     public DeviceSpec {
         Objects.requireNonNull(name, "name");
@@ -33,6 +35,22 @@ public record DeviceSpec(
         tags = Set.copyOf(tags);
         // keeps order and allows null values (a null capability removes the provider's default)
         capabilities = Collections.unmodifiableMap(new LinkedHashMap<>(capabilities));
+        Objects.requireNonNull(options, "options");
+    }
+
+    /** A web-emulated device, or one whose kind needs nothing beyond the common fields. */
+    public DeviceSpec(String name, Platform platform, DeviceKind kind, String profile, ZoneId timeZone, String locale,
+                      Set<String> tags, Map<String, Object> capabilities) {
+        this(name, platform, kind, profile, timeZone, locale, tags, capabilities, new KindOptions.WebEmulated());
+    }
+
+    /** The kind's own options, as the record the kind expects. */
+    public <T extends KindOptions> T options(Class<T> expected) {
+        if (!expected.isInstance(options)) {
+            throw new IllegalStateException(name + " (" + kind.wire() + ") has no " + expected.getSimpleName()
+                    + " options");
+        }
+        return expected.cast(options);
     }
 
     public Optional<ZoneId> timeZoneIfSet() {

@@ -5,6 +5,8 @@ import dev.harrow.device.Platform;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.ZoneId;
@@ -28,7 +30,20 @@ public final class DevicesFile {
     private static final Set<String> TOP = ordered("defaults", "devices");
     private static final Set<String> DEFAULTS = ordered("timeZone", "locale", "tags", "capabilities");
     private static final Set<String> DEVICE = ordered("name", "platform", "kind", "profile", "timeZone", "locale",
-            "tags", "capabilities");
+            "tags", "capabilities", "appiumUrl", "udid", "deviceName", "platformVersion", "browser", "app",
+            "appPackage", "appActivity", "bundleId", "avd", "image", "containerEnv", "gridUrl", "stereotype");
+    /** The fields each kind takes beyond the common ones; any other is an error naming the kinds it belongs to. */
+    private static final Map<DeviceKind, Set<String>> KIND_FIELDS = Map.of(
+            DeviceKind.WEB_EMULATED, Set.of("profile"),
+            DeviceKind.REAL, Set.of("appiumUrl", "udid", "deviceName", "platformVersion", "browser", "app",
+                    "appPackage", "appActivity", "bundleId"),
+            DeviceKind.IOS_SIMULATOR, Set.of("appiumUrl", "udid", "deviceName", "platformVersion", "browser", "app",
+                    "bundleId"),
+            DeviceKind.ANDROID_EMULATOR, Set.of("avd", "image", "appiumUrl", "containerEnv", "deviceName",
+                    "platformVersion", "browser", "app", "appPackage", "appActivity"),
+            DeviceKind.GRID, Set.of("gridUrl", "profile", "stereotype"));
+    private static final Set<String> COMMON = ordered("name", "platform", "kind", "timeZone", "locale", "tags",
+            "capabilities");
 
     private DevicesFile() {
     }
@@ -92,11 +107,24 @@ public final class DevicesFile {
         DeviceKind kind = DeviceKind.fromWire(kindAt.text()).orElseThrow(() -> kindAt.error(
                 "'" + kindAt.text() + "' is not a device kind; use one of " + DeviceKind.allWire()));
 
+        for (String field : DEVICE) {
+            if (!COMMON.contains(field) && !KIND_FIELDS.get(kind).contains(field) && at.get(field).isPresent()) {
+                throw at.require(field).error("does not apply to a " + kind.wire() + " device (it is for "
+                        + kindsTaking(field) + ")");
+            }
+        }
         String profile = at.get("profile").map(YamlCursor::text).orElse(null);
         if (kind == DeviceKind.WEB_EMULATED && (profile == null || profile.isBlank())) {
             throw at.missing("profile", "a web-emulated device needs an emulation profile, such as "
                     + "\"Pixel 7\" or \"iPhone 14 Pro Max\"");
         }
+        if (kind == DeviceKind.IOS_SIMULATOR && platform != Platform.IOS) {
+            throw platformAt.error("an ios-simulator device is an ios device");
+        }
+        if (kind == DeviceKind.ANDROID_EMULATOR && platform != Platform.ANDROID) {
+            throw platformAt.error("an android-emulator device is an android device");
+        }
+        KindOptions options = kindOptions(at, kind, platform);
         ZoneId zone = at.get("timeZone").map(DevicesFile::zone).orElse(defaults.timeZone());
         String locale = at.get("locale").map(DevicesFile::locale).orElse(defaults.locale());
 
@@ -105,7 +133,85 @@ public final class DevicesFile {
         Map<String, Object> capabilities = new LinkedHashMap<>(defaults.capabilities());
         at.get("capabilities").map(DevicesFile::capabilities).ifPresent(capabilities::putAll);
 
-        return new DeviceSpec(name, platform, kind, profile, zone, locale, tags, capabilities);
+        return new DeviceSpec(name, platform, kind, profile, zone, locale, tags, capabilities, options);
+    }
+
+    private static KindOptions kindOptions(YamlCursor at, DeviceKind kind, Platform platform) {
+        switch (kind) {
+            case WEB_EMULATED:
+                return new KindOptions.WebEmulated();
+            case REAL:
+            case IOS_SIMULATOR: {
+                URI appiumUrl = url(at.require("appiumUrl"));
+                String udid = at.get("udid").map(YamlCursor::text).orElse(null);
+                if (kind == DeviceKind.REAL && udid == null) {
+                    throw at.missing("udid", "a real device needs its udid (adb devices, or idevice_id -l)");
+                }
+                return new KindOptions.RemoteAppium(appiumUrl, udid, text(at, "deviceName"), text(at,
+                        "platformVersion"), appTarget(at, platform));
+            }
+            case ANDROID_EMULATOR: {
+                String avd = text(at, "avd");
+                String image = text(at, "image");
+                if ((avd == null) == (image == null)) {
+                    throw at.missing(avd == null ? "avd" : "image", "an android-emulator device needs exactly one "
+                            + "of avd (booted with the SDK's emulator CLI) and image (a container image)");
+                }
+                URI appiumUrl = at.get("appiumUrl").map(DevicesFile::url).orElse(null);
+                if (avd != null && appiumUrl == null) {
+                    throw at.missing("appiumUrl", "an AVD is driven by an Appium server with the UiAutomator2 "
+                            + "driver: give its URL");
+                }
+                Map<String, String> env = new LinkedHashMap<>();
+                at.get("containerEnv").ifPresent(e -> ((Map<?, ?>) e.requireMapping().plain())
+                        .forEach((k, v) -> env.put(String.valueOf(k), String.valueOf(v))));
+                return new KindOptions.AndroidEmulator(avd, image, appiumUrl, env, appTarget(at, platform));
+            }
+            case GRID:
+            default: {
+                Map<String, Object> stereotype = at.get("stereotype").map(DevicesFile::capabilities).orElse(Map.of());
+                return new KindOptions.Grid(url(at.require("gridUrl")), stereotype);
+            }
+        }
+    }
+
+    private static KindOptions.AppTarget appTarget(YamlCursor at, Platform platform) {
+        String browser = text(at, "browser");
+        String app = text(at, "app");
+        String appPackage = text(at, "appPackage");
+        String appActivity = text(at, "appActivity");
+        String bundleId = text(at, "bundleId");
+        boolean native_ = app != null || appPackage != null || bundleId != null;
+        if (browser != null && native_) {
+            throw at.require("browser").error("a device runs the web app in its browser or a native app, not both");
+        }
+        if (!native_) {
+            return KindOptions.AppTarget.browser(browser != null ? browser
+                    : platform == Platform.ANDROID ? "Chrome" : "Safari");
+        }
+        return new KindOptions.AppTarget(null, app, appPackage, appActivity, bundleId);
+    }
+
+    private static String text(YamlCursor at, String field) {
+        return at.get(field).map(YamlCursor::text).orElse(null);
+    }
+
+    private static URI url(YamlCursor at) {
+        String text = at.text();
+        try {
+            URI uri = new URI(text);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new URISyntaxException(text, "not an http(s) URL with a host");
+            }
+            return uri;
+        } catch (URISyntaxException e) {
+            throw at.error("'" + text + "' is not an http(s) URL");
+        }
+    }
+
+    private static String kindsTaking(String field) {
+        return KIND_FIELDS.entrySet().stream().filter(e -> e.getValue().contains(field))
+                .map(e -> e.getKey().wire()).sorted().collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static ZoneId zone(YamlCursor at) {

@@ -2,6 +2,12 @@ package dev.harrow.device.webemulated;
 
 import dev.harrow.device.AppControl;
 import dev.harrow.device.AppLaunch;
+import dev.harrow.device.Capability;
+import dev.harrow.device.DeviceLogEntry;
+import dev.harrow.device.DeviceLogs;
+import dev.harrow.device.Localization;
+import dev.harrow.device.PushInbox;
+import dev.harrow.device.PushNotification;
 import dev.harrow.device.DeviceKind;
 import dev.harrow.device.NetworkControl;
 import dev.harrow.device.Platform;
@@ -9,18 +15,21 @@ import dev.harrow.device.config.DeviceSpec;
 import dev.harrow.device.provider.DeviceSession;
 import dev.harrow.device.runtime.WorkDirs;
 import io.appium.java_client.AppiumDriver;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import java.util.StringJoiner;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.remote.Response;
 import org.openqa.selenium.remote.http.HttpMethod;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -30,7 +39,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * control goes through DevTools. Restarting the app restarts the browser on the same profile, as a phone keeps an
  * app's storage when the app is killed.
  */
-final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkControl {
+final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkControl, Localization, DeviceLogs,
+        PushInbox {
     static final Duration LAUNCH_TIMEOUT = Duration.ofSeconds(30);
     private static final String EXECUTE_CDP = "executeCdp";
 
@@ -40,11 +50,16 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
     private volatile AppiumDriver driver;
     private volatile AppLaunch lastLaunch;
     private volatile Map<String, Object> networkConditions;
+    private volatile ZoneId timeZone;
+    private volatile String locale;
+    private final List<DeviceLogEntry> log = new CopyOnWriteArrayList<>();
 
     WebEmulatedDevice(DeviceSpec spec, Supplier<AppiumDriver> newSession, Path profileDir) {
         this.spec = spec;
         this.newSession = newSession;
         this.profileDir = profileDir;
+        this.timeZone = spec.timeZoneIfSet().orElse(null);
+        this.locale = spec.localeIfSet().orElse(null);
         this.driver = attach(newSession.get());
     }
 
@@ -66,7 +81,7 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
 
     @Override
     public DeviceKind kind() {
-        return DeviceKind.WEB_EMULATED;
+        return spec.kind();
     }
 
     @Override
@@ -80,8 +95,93 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
     }
 
     @Override
-    public Optional<NetworkControl> network() {
-        return Optional.of(this);
+    public Capability<NetworkControl> network() {
+        return Capability.of(this);
+    }
+
+    @Override
+    public Capability<Localization> localization() {
+        return Capability.of(this);
+    }
+
+    @Override
+    public Capability<DeviceLogs> logs() {
+        return Capability.of(this);
+    }
+
+    @Override
+    public Capability<PushInbox> pushInbox() {
+        return Capability.of(this);
+    }
+
+    @Override
+    public ZoneId timeZone() {
+        return timeZone == null ? ZoneId.systemDefault() : timeZone;
+    }
+
+    @Override
+    public String locale() {
+        return locale == null ? "en-US" : locale;
+    }
+
+    @Override
+    public void setTimeZone(ZoneId zone) {
+        cdp("Emulation.setTimezoneOverride", Map.of("timezoneId", zone.getId()));
+        timeZone = zone;
+    }
+
+    @Override
+    public void setLocale(String languageTag) {
+        cdp("Emulation.setLocaleOverride", Map.of("locale", languageTag));
+        locale = languageTag;
+    }
+
+    /** The browser console since the last call; ChromeDriver hands out each line once. */
+    @Override
+    public List<DeviceLogEntry> drain() {
+        List<DeviceLogEntry> fresh = new ArrayList<>();
+        try {
+            for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+                fresh.add(new DeviceLogEntry(Instant.ofEpochMilli(entry.getTimestamp()), "browser",
+                        level(entry.getLevel()), entry.getMessage()));
+            }
+        } catch (WebDriverException e) {
+            // a dead session has no more log to give
+        }
+        log.addAll(fresh);
+        return fresh;
+    }
+
+    @Override
+    public List<DeviceLogEntry> all() {
+        drain();
+        return List.copyOf(log);
+    }
+
+    /** Hands the push to the app the way the OS would wake it: through the app's push entry point. */
+    @Override
+    public void deliver(PushNotification push) {
+        Map<String, Object> notification = new LinkedHashMap<>();
+        notification.put("messageId", push.messageId());
+        notification.put("title", push.title());
+        notification.put("body", push.body());
+        notification.put("data", push.data());
+        notification.put("provider", push.provider());
+        ((JavascriptExecutor) driver).executeScript(
+                "if (!window.HarrowApp || !window.HarrowApp.receivePush) {"
+                        + " throw new Error('the app does not take pushes (no HarrowApp.receivePush)'); }"
+                        + "window.HarrowApp.receivePush(arguments[0]);", notification);
+    }
+
+    private static String level(java.util.logging.Level level) {
+        int value = level.intValue();
+        if (value >= java.util.logging.Level.SEVERE.intValue()) {
+            return "error";
+        }
+        if (value >= java.util.logging.Level.WARNING.intValue()) {
+            return "warn";
+        }
+        return value >= java.util.logging.Level.INFO.intValue() ? "info" : "debug";
     }
 
     @Override
@@ -92,7 +192,7 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
     @Override
     public void launch(AppLaunch launch) {
         lastLaunch = launch;
-        driver.get(withQuery(launch.app(), launch.parameters()).toString());
+        driver.get(launch.asUri().toString());
         new WebDriverWait(driver, LAUNCH_TIMEOUT).until(d ->
                 "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
     }
@@ -152,13 +252,47 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
         return kbps <= 0 ? -1 : kbps * 1000L / 8;
     }
 
+    /** Clears everything the app stored: its origin's storage of every kind (IndexedDB, caches, workers) and cookies. */
     @Override
     public void clearData() {
-        Object origin = ((JavascriptExecutor) driver).executeScript("return window.location.origin");
-        if (origin instanceof String o && o.startsWith("http")) {
-            cdp("Storage.clearDataForOrigin", Map.of("origin", o, "storageTypes", "all"));
+        String origin = appOrigin();
+        if (origin != null) {
+            cdp("Storage.clearDataForOrigin", Map.of("origin", origin, "storageTypes", "all"));
         }
-        driver.manage().deleteAllCookies();
+        cdp("Network.clearBrowserCookies", Map.of());
+    }
+
+    @Override
+    public void reset() {
+        clearData();
+        driver.get("about:blank");
+        lastLaunch = null;
+        if (networkConditions != null) {
+            applyNetwork(conditions(false, 0, -1, -1));
+            networkConditions = null;
+        }
+        ZoneId specZone = spec.timeZoneIfSet().orElse(null);
+        if (!java.util.Objects.equals(timeZone, specZone)) {
+            // an empty zone lifts the override
+            cdp("Emulation.setTimezoneOverride", Map.of("timezoneId", specZone == null ? "" : specZone.getId()));
+            timeZone = specZone;
+        }
+        String specLocale = spec.localeIfSet().orElse(null);
+        if (!java.util.Objects.equals(locale, specLocale)) {
+            cdp("Emulation.setLocaleOverride", specLocale == null ? Map.of() : Map.of("locale", specLocale));
+            locale = specLocale;
+        }
+        drain();
+    }
+
+    /** The origin of the app last launched, else of the page shown; null when neither is a web origin. */
+    private String appOrigin() {
+        AppLaunch launch = lastLaunch;
+        if (launch != null && launch.webOrigin() != null) {
+            return launch.webOrigin();
+        }
+        Object origin = ((JavascriptExecutor) driver).executeScript("return window.location.origin");
+        return origin instanceof String o && o.startsWith("http") ? o : null;
     }
 
     @Override
@@ -178,35 +312,24 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
         } catch (WebDriverException ignored) {
             // the session is already gone; the profile dir is still ours to remove
         }
-        WorkDirs.deleteTree(profileDir);
+        if (profileDir != null) {
+            WorkDirs.deleteTree(profileDir);
+        }
     }
 
     /** The device's own time zone and locale, set through DevTools so that each device can differ. */
     void applyEmulation() {
-        spec.timeZoneIfSet().ifPresent(zone -> cdp("Emulation.setTimezoneOverride", Map.of("timezoneId", zone.getId())));
-        spec.localeIfSet().ifPresent(locale -> cdp("Emulation.setLocaleOverride", Map.of("locale", locale)));
+        if (timeZone != null) {
+            setTimeZone(timeZone);
+        }
+        if (locale != null) {
+            setLocale(locale);
+        }
     }
 
     Object cdp(String command, Map<String, Object> params) {
         Response response = driver.execute(EXECUTE_CDP, Map.of("cmd", command, "params", params));
         return response.getValue();
-    }
-
-    static URI withQuery(URI app, Map<String, String> parameters) {
-        if (parameters.isEmpty()) {
-            return app;
-        }
-        StringJoiner query = new StringJoiner("&");
-        parameters.forEach((k, v) -> query.add(encode(k) + "=" + encode(v)));
-        String base = app.toString();
-        int hash = base.indexOf('#');
-        String fragment = hash < 0 ? "" : base.substring(hash);
-        String head = hash < 0 ? base : base.substring(0, hash);
-        return URI.create(head + (head.contains("?") ? "&" : "?") + query + fragment);
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
     @Override

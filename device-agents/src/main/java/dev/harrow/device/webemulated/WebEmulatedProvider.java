@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.openqa.selenium.WebDriverException;
 
 /**
@@ -40,13 +41,38 @@ public final class WebEmulatedProvider implements DeviceProvider {
             "--disable-quic",
             "--disable-features=Translate,OptimizationHints,MediaRouter");
     static final Duration SESSION_CREATE_TIMEOUT = Duration.ofSeconds(90);
+    static final String DEBIAN_CHROMIUM = "/usr/bin/chromium";
+    static final String DEBIAN_CHROMEDRIVER = "/usr/bin/chromedriver";
+
+    /** Ports for ChromeDriver on a grid node's host, where this process cannot ask which ones are free. */
+    static final int REMOTE_PORT_BASE = 20000;
+    static final int REMOTE_PORT_SPAN = 30000;
 
     private final URL appiumUrl;
     private final WorkDirs dirs;
+    private final Map<String, Object> stereotype;
 
+    /** Emulated phones on the local Appium server at {@code appiumUrl}, with their files under {@code dirs}. */
     public WebEmulatedProvider(URL appiumUrl, WorkDirs dirs) {
         this.appiumUrl = appiumUrl;
         this.dirs = dirs;
+        this.stereotype = Map.of();
+    }
+
+    private WebEmulatedProvider(URL hub, Map<String, Object> stereotype) {
+        this.appiumUrl = hub;
+        this.dirs = null;
+        this.stereotype = Map.copyOf(stereotype);
+    }
+
+    /**
+     * Emulated phones on the hosts behind a Selenium Grid hub: Chromium runs on the node's host, in a profile of its
+     * own making, and its ChromeDriver port is drawn at random (a taken one fails the session, and the agent tries
+     * again). The node's host needs Chromium and ChromeDriver where devices.yml's capabilities say, by default the
+     * Debian paths.
+     */
+    public static WebEmulatedProvider throughGrid(URL hub, Map<String, Object> stereotype) {
+        return new WebEmulatedProvider(hub, stereotype);
     }
 
     @Override
@@ -56,15 +82,21 @@ public final class WebEmulatedProvider implements DeviceProvider {
 
     @Override
     public DeviceSession open(DeviceSpec spec) throws DeviceUnavailableException {
-        int chromedriverPort = FreePorts.next();
-        Path profile = dirs.dir("devices", spec.name(), "profile-" + chromedriverPort);
-        ChromiumOptions options = options(spec, chromedriverPort, profile);
+        boolean local = dirs != null;
+        int chromedriverPort = local ? FreePorts.next()
+                : REMOTE_PORT_BASE + ThreadLocalRandom.current().nextInt(REMOTE_PORT_SPAN);
+        Path profile = local ? dirs.dir("devices", spec.name(), "profile-" + chromedriverPort) : null;
+        ChromiumOptions options = options(spec, chromedriverPort, profile, local);
+        stereotype.forEach(options::setCapability);
+        spec.capabilities().forEach(options::setCapability);
         WebEmulatedDevice device;
         try {
             device = new WebEmulatedDevice(spec, () -> new ChromiumDriver(AppiumClientConfig.defaultConfig()
                     .baseUrl(appiumUrl).readTimeout(SESSION_CREATE_TIMEOUT), options), profile);
         } catch (WebDriverException e) {
-            WorkDirs.deleteTree(profile);
+            if (profile != null) {
+                WorkDirs.deleteTree(profile);
+            }
             throw new DeviceUnavailableException("could not create a session on " + spec + ": "
                     + firstLine(e.getMessage()), e);
         }
@@ -78,13 +110,15 @@ public final class WebEmulatedProvider implements DeviceProvider {
         return device;
     }
 
-    static ChromiumOptions options(DeviceSpec spec, int chromedriverPort, Path profile) {
+    static ChromiumOptions options(DeviceSpec spec, int chromedriverPort, Path profile, boolean local) {
         List<String> args = new ArrayList<>(CHROMIUM_ARGS);
-        args.add("--user-data-dir=" + profile);
+        if (profile != null) {
+            args.add("--user-data-dir=" + profile);
+        }
         spec.localeIfSet().ifPresent(locale -> args.add("--lang=" + locale));
 
         Map<String, Object> chromeOptions = new LinkedHashMap<>();
-        chromeOptions.put("binary", Prerequisites.chromium().toString());
+        chromeOptions.put("binary", local ? Prerequisites.chromium().toString() : DEBIAN_CHROMIUM);
         chromeOptions.put("args", args);
         chromeOptions.put("mobileEmulation", Map.of("deviceName", spec.profile()));
         spec.localeIfSet().ifPresent(locale -> chromeOptions.put("prefs", Map.of("intl.accept_languages", locale)));
@@ -93,12 +127,14 @@ public final class WebEmulatedProvider implements DeviceProvider {
         options.setCapability("platformName", "linux");
         options.setCapability("browserName", "chrome");
         options.setCapability("appium:automationName", "Chromium");
-        options.setCapability("appium:executable", Prerequisites.chromedriver().toString());
+        options.setCapability("appium:executable", local ? Prerequisites.chromedriver().toString()
+                : DEBIAN_CHROMEDRIVER);
         options.setCapability("appium:autodownloadEnabled", false);
         options.setCapability("appium:chromedriverPort", chromedriverPort);
         options.setCapability("appium:newCommandTimeout", 300);
         options.setCapability("goog:chromeOptions", chromeOptions);
-        spec.capabilities().forEach(options::setCapability);
+        // the browser console, read back through the session's log endpoint
+        options.setCapability("goog:loggingPrefs", Map.of("browser", "ALL"));
         return options;
     }
 

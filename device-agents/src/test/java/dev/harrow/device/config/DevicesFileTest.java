@@ -126,6 +126,54 @@ class DevicesFileTest {
                 .hasMessageContaining("the file is empty");
     }
 
+    @Test
+    void eachKindTakesItsOwnFields() {
+        DevicePool pool = parse("""
+                devices:
+                  - {name: lab-pixel, platform: android, kind: real, appiumUrl: "http://lab:4723", udid: R58M}
+                  - {name: sim, platform: ios, kind: ios-simulator, appiumUrl: "http://mac:4723", platformVersion: "17.5"}
+                  - {name: avd, platform: android, kind: android-emulator, avd: Pixel_7_API_34,
+                     appiumUrl: "http://127.0.0.1:4723"}
+                  - {name: boxed, platform: android, kind: android-emulator, image: "budtmo/docker-android:emulator_14.0",
+                     containerEnv: {EMULATOR_DEVICE: "Samsung Galaxy S10"}}
+                  - {name: hub-phone, platform: android, kind: grid, gridUrl: "http://hub:4444", profile: Pixel 7,
+                     stereotype: {"harrow:host": "b"}}
+                """);
+
+        KindOptions.RemoteAppium real = pool.device("lab-pixel").orElseThrow().options(KindOptions.RemoteAppium.class);
+        assertThat(real.udid()).isEqualTo("R58M");
+        assertThat(real.app().browser()).isEqualTo("Chrome");
+        assertThat(pool.device("sim").orElseThrow().options(KindOptions.RemoteAppium.class).app().browser())
+                .isEqualTo("Safari");
+        KindOptions.AndroidEmulator boxed = pool.device("boxed").orElseThrow()
+                .options(KindOptions.AndroidEmulator.class);
+        assertThat(boxed.image()).startsWith("budtmo/");
+        assertThat(boxed.containerEnv()).containsEntry("EMULATOR_DEVICE", "Samsung Galaxy S10");
+        assertThat(pool.device("hub-phone").orElseThrow().options(KindOptions.Grid.class).stereotype())
+                .containsEntry("harrow:host", "b");
+    }
+
+    @Test
+    void aKindsRequiredFieldsAndForeignFieldsAreNamed() {
+        assertThatThrownBy(() -> parse("devices:\n  - {name: r, platform: android, kind: real, udid: X}"))
+                .hasMessageContaining("devices[0].appiumUrl: is required");
+        assertThatThrownBy(() -> parse("devices:\n  - {name: r, platform: android, kind: real, "
+                + "appiumUrl: \"http://x:4723\"}"))
+                .hasMessageContaining("devices[0].udid: a real device needs its udid");
+        assertThatThrownBy(() -> parse("devices:\n  - {name: e, platform: android, kind: android-emulator}"))
+                .hasMessageContaining("exactly one of avd");
+        assertThatThrownBy(() -> parse("devices:\n  - {name: e, platform: android, kind: android-emulator, "
+                + "avd: A}")).hasMessageContaining("devices[0].appiumUrl: an AVD is driven by an Appium server");
+        assertThatThrownBy(() -> parse("devices:\n  - {name: w, platform: android, kind: web-emulated, "
+                + "profile: Pixel 7, udid: X}"))
+                .hasMessageContaining("devices[0].udid: does not apply to a web-emulated device (it is for "
+                        + "ios-simulator, real)");
+        assertThatThrownBy(() -> parse("devices:\n  - {name: s, platform: android, kind: ios-simulator, "
+                + "appiumUrl: \"http://x:1\"}")).hasMessageContaining("an ios-simulator device is an ios device");
+        assertThatThrownBy(() -> parse("devices:\n  - {name: r, platform: android, kind: real, udid: X, "
+                + "appiumUrl: \"ftp://x\"}")).hasMessageContaining("'ftp://x' is not an http(s) URL");
+    }
+
     /** A valid one-device file with one line replaced. */
     static String device(String replacement) {
         String key = replacement.substring(0, replacement.indexOf(':'));

@@ -29,6 +29,11 @@ public final class TestPageServer implements AutoCloseable {
               };
               document.getElementById('probe').textContent = JSON.stringify(info);
               window.probe = info;
+              window.netEvents = [];
+              addEventListener('online', function () { window.netEvents.push('online'); });
+              addEventListener('offline', function () { window.netEvents.push('offline'); });
+              window.pushes = [];
+              window.HarrowApp = { receivePush: function (n) { window.pushes.push(n); } };
             </script>
             </body></html>
             """;

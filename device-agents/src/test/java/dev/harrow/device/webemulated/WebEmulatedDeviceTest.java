@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.harrow.device.AppLaunch;
 import dev.harrow.device.DeviceKind;
+import dev.harrow.device.DeviceLogEntry;
+import dev.harrow.device.NetworkControl;
 import dev.harrow.device.Platform;
+import dev.harrow.device.PushNotification;
 import dev.harrow.device.config.DeviceSpec;
 import dev.harrow.device.provider.DeviceSession;
 import dev.harrow.device.runtime.AppiumServer;
@@ -52,13 +55,26 @@ class WebEmulatedDeviceTest {
         }
     }
 
+    static final DeviceSpec GALAXY = new DeviceSpec("galaxy-test", Platform.ANDROID, DeviceKind.WEB_EMULATED,
+            "Samsung Galaxy S20 Ultra", ZoneId.of("Europe/Berlin"), "de-DE", Set.of(), Map.of());
+    static final DeviceSpec IPHONE_SE = new DeviceSpec("iphone-se-test", Platform.IOS, DeviceKind.WEB_EMULATED,
+            "iPhone SE", ZoneId.of("Australia/Sydney"), "en-AU", Set.of(), Map.of());
+
     @Test
-    void twoPhonesRunInParallelEachWithItsOwnProfileTimeZoneAndLocale() throws Exception {
-        CompletableFuture<DeviceSession> pixelOpen = CompletableFuture.supplyAsync(() -> open(PIXEL));
-        CompletableFuture<DeviceSession> iphoneOpen = CompletableFuture.supplyAsync(() -> open(IPHONE));
-        try (DeviceSession pixel = pixelOpen.get(); DeviceSession iphone = iphoneOpen.get()) {
+    void fourPhonesRunInParallelEachWithItsOwnProfileTimeZoneAndLocale() throws Exception {
+        List<CompletableFuture<DeviceSession>> opening = List.of(PIXEL, IPHONE, GALAXY, IPHONE_SE).stream()
+                .map(spec -> CompletableFuture.supplyAsync(() -> open(spec))).toList();
+        try (DeviceSession pixel = opening.get(0).get(); DeviceSession iphone = opening.get(1).get();
+             DeviceSession galaxy = opening.get(2).get(); DeviceSession se = opening.get(3).get()) {
             Map<String, Object> p = launchAndProbe(pixel);
             Map<String, Object> i = launchAndProbe(iphone);
+            Map<String, Object> g = launchAndProbe(galaxy);
+            Map<String, Object> s = launchAndProbe(se);
+            assertThat((String) g.get("userAgent")).contains("Android");
+            assertThat((String) s.get("userAgent")).contains("iPhone");
+            assertThat(g.get("timeZone")).isEqualTo("Europe/Berlin");
+            assertThat(s.get("timeZone")).isEqualTo("Australia/Sydney");
+            assertThat(s.get("language")).isEqualTo("en-AU");
 
             assertThat((String) p.get("userAgent")).contains("Android").contains("Pixel 7");
             assertThat((String) i.get("userAgent")).contains("iPhone");
@@ -89,6 +105,88 @@ class WebEmulatedDeviceTest {
     }
 
     @Test
+    void theAppSeesTheNetworkGoOfflineAndComeBack() {
+        try (DeviceSession pixel = open(PIXEL)) {
+            pixel.app().launch(AppLaunch.of(page.url()));
+            NetworkControl network = pixel.network().get();
+
+            network.offline();
+            assertThat(js(pixel, "return navigator.onLine")).isEqualTo(false);
+            assertThat(fetchFromPage(pixel)).isEqualTo("failed");
+            network.online();
+
+            assertThat(js(pixel, "return navigator.onLine")).isEqualTo(true);
+            assertThat(fetchFromPage(pixel)).isEqualTo("ok");
+            assertThat(js(pixel, "return window.netEvents")).isEqualTo(List.of("offline", "online"));
+        }
+    }
+
+    @Test
+    void theBrowserConsoleIsCaptured() {
+        try (DeviceSession pixel = open(PIXEL)) {
+            pixel.app().launch(AppLaunch.of(page.url()));
+            js(pixel, "console.error('payment sheet failed: 402'); console.warn('slow frame'); return null;");
+
+            List<DeviceLogEntry> lines = pixel.logs().get().drain();
+
+            assertThat(lines).anySatisfy(l -> {
+                assertThat(l.source()).isEqualTo("browser");
+                assertThat(l.level()).isEqualTo("error");
+                assertThat(l.message()).contains("payment sheet failed: 402");
+            });
+            assertThat(lines).anySatisfy(l -> assertThat(l.level()).isEqualTo("warn"));
+            assertThat(pixel.logs().get().drain()).as("each line once").isEmpty();
+            assertThat(pixel.logs().get().all()).hasSameSizeAs(lines);
+        }
+    }
+
+    @Test
+    void aResetClearsTheAppAndPutsTheDeviceBackWithoutANewSession() {
+        try (DeviceSession pixel = open(PIXEL)) {
+            pixel.app().launch(AppLaunch.of(page.url()));
+            pixel.network().get().offline();
+            pixel.localization().get().setTimeZone(ZoneId.of("America/Chicago"));
+            Object sessionBefore = pixel.driver().getSessionId();
+
+            pixel.reset();
+            pixel.app().launch(AppLaunch.of(page.url()));
+
+            assertThat(pixel.driver().getSessionId()).isEqualTo(sessionBefore);
+            assertThat(probe(pixel).get("visits")).as("storage cleared").isEqualTo(1L);
+            assertThat(js(pixel, "return navigator.onLine")).isEqualTo(true);
+            assertThat(probe(pixel).get("timeZone")).isEqualTo("Asia/Tokyo");
+            assertThat(pixel.localization().get().timeZone()).isEqualTo(ZoneId.of("Asia/Tokyo"));
+        }
+    }
+
+    @Test
+    void aRestartKeepsTheAppsDataAndTheDevicesSettings() {
+        try (DeviceSession pixel = open(PIXEL)) {
+            pixel.app().launch(AppLaunch.of(page.url()).with("deviceId", "kept"));
+            pixel.localization().get().setTimeZone(ZoneId.of("Pacific/Auckland"));
+
+            pixel.app().restart();
+
+            assertThat(probe(pixel).get("visits")).isEqualTo(2L);
+            assertThat(probe(pixel).get("timeZone")).isEqualTo("Pacific/Auckland");
+            assertThat(probe(pixel).get("query")).isEqualTo(Map.of("deviceId", "kept"));
+        }
+    }
+
+    @Test
+    void pushesAreHandedToTheAppAsTheOsWould() {
+        try (DeviceSession iphone = open(IPHONE)) {
+            iphone.app().launch(AppLaunch.of(page.url()));
+
+            iphone.pushInbox().get().deliver(new PushNotification("m-1", "Sale", "20% off", Map.of("itemId", "x"),
+                    "apns"));
+
+            assertThat(js(iphone, "return window.pushes")).isEqualTo(List.of(Map.of("messageId", "m-1", "title",
+                    "Sale", "body", "20% off", "data", Map.of("itemId", "x"), "provider", "apns")));
+        }
+    }
+
+    @Test
     void closingASessionRemovesItsProfileAndItsChromeDriver() throws Exception {
         DeviceSession pixel = open(PIXEL);
         List<ProcessHandle> before = ProcessHandle.of(appium.pid()).orElseThrow().descendants().toList();
@@ -102,6 +200,16 @@ class WebEmulatedDeviceTest {
             assertThat(profiles).isEmpty();
         }
         assertThat(pixel.isResponsive()).isFalse();
+    }
+
+    private static Object js(DeviceSession device, String script) {
+        return ((JavascriptExecutor) device.driver()).executeScript(script);
+    }
+
+    private static Object fetchFromPage(DeviceSession device) {
+        return ((JavascriptExecutor) device.driver()).executeAsyncScript("var done = arguments[0];"
+                + "fetch(location.href, {cache: 'no-store'}).then(function () { done('ok'); },"
+                + " function () { done('failed'); });");
     }
 
     private static Map<String, Object> launchAndProbe(DeviceSession device) {

@@ -98,7 +98,7 @@ class TelemetrySdkTest {
     void eventsMadeOfflineAreDeliveredExactlyOnceWhenTheDeviceComesBack() {
         launch(Map.of());
         awaitStored(2); // session_start, screen_view home
-        NetworkControl network = device.network().orElseThrow();
+        NetworkControl network = device.network().get();
 
         network.offline();
         tap("open-catalog");
@@ -120,7 +120,7 @@ class TelemetrySdkTest {
         launch(Map.of());
         await().atMost(DELIVERY).until(() -> "true".equals(js("return document.body.dataset.offlineReady")));
         awaitStored(2);
-        NetworkControl network = device.network().orElseThrow();
+        NetworkControl network = device.network().get();
 
         network.offline();
         trackCustom(3);
@@ -197,7 +197,7 @@ class TelemetrySdkTest {
     void theQueueBoundDropsTheOldestEventsAndCountsThem() {
         launch(Map.of("maxQueue", "5"));
         awaitStored(2);
-        NetworkControl network = device.network().orElseThrow();
+        NetworkControl network = device.network().get();
 
         network.offline();
         for (int n = 1; n <= 8; n++) {

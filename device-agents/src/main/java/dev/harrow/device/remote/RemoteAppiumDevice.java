@@ -1,0 +1,251 @@
+package dev.harrow.device.remote;
+
+import dev.harrow.device.AppControl;
+import dev.harrow.device.AppLaunch;
+import dev.harrow.device.Capability;
+import dev.harrow.device.DeviceKind;
+import dev.harrow.device.DeviceLogEntry;
+import dev.harrow.device.DeviceLogs;
+import dev.harrow.device.Localization;
+import dev.harrow.device.NetworkControl;
+import dev.harrow.device.Platform;
+import dev.harrow.device.PushInbox;
+import dev.harrow.device.config.DeviceSpec;
+import dev.harrow.device.config.KindOptions;
+import dev.harrow.device.provider.DeviceSession;
+import io.appium.java_client.AppiumDriver;
+import io.appium.java_client.InteractsWithApps;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebDriverException;
+import org.openqa.selenium.logging.LogEntry;
+
+/**
+ * A device behind a remote Appium server: a real phone, a simulator, an emulator. It runs the web app in its
+ * browser or an installed app. What such a device cannot do honestly, it declines: iOS network switching (needs a
+ * proxy), changing the time zone (device settings), taking pushes from a sandbox (the real gateways deliver).
+ */
+final class RemoteAppiumDevice implements DeviceSession, AppControl, DeviceLogs {
+    static final String CHROME = "com.android.chrome";
+    static final String SAFARI = "com.apple.mobilesafari";
+
+    private final DeviceSpec spec;
+    private final AppiumDriver driver;
+    private final KindOptions.AppTarget app;
+    private final Runnable onClose;
+    private final List<DeviceLogEntry> log = new CopyOnWriteArrayList<>();
+    private final AndroidNetwork androidNetwork;
+    private volatile AppLaunch lastLaunch;
+
+    RemoteAppiumDevice(DeviceSpec spec, AppiumDriver driver, KindOptions.AppTarget app, Runnable onClose) {
+        this.spec = spec;
+        this.driver = driver;
+        this.app = app;
+        this.onClose = onClose;
+        this.androidNetwork = spec.platform() == Platform.ANDROID ? new AndroidNetwork() : null;
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public Platform platform() {
+        return spec.platform();
+    }
+
+    @Override
+    public DeviceKind kind() {
+        return spec.kind();
+    }
+
+    @Override
+    public AppiumDriver driver() {
+        return driver;
+    }
+
+    @Override
+    public AppControl app() {
+        return this;
+    }
+
+    @Override
+    public Capability<NetworkControl> network() {
+        return androidNetwork != null ? Capability.of(androidNetwork)
+                : Capability.declined("an iOS device switches networks only through a proxy, which Harrow does not "
+                        + "run; it does not fake being offline");
+    }
+
+    @Override
+    public Capability<Localization> localization() {
+        return Capability.declined("the time zone and language of a " + spec.kind().wire()
+                + " device are set in its settings, not by the test");
+    }
+
+    @Override
+    public Capability<DeviceLogs> logs() {
+        return Capability.of(this);
+    }
+
+    @Override
+    public Capability<PushInbox> pushInbox() {
+        return Capability.declined("a " + spec.kind().wire() + " device receives pushes from the real APNs or FCM "
+                + "gateways, not from a sandbox");
+    }
+
+    @Override
+    public byte[] screenshot() {
+        return driver.getScreenshotAs(OutputType.BYTES);
+    }
+
+    @Override
+    public void launch(AppLaunch launch) {
+        lastLaunch = launch;
+        if (app.isBrowser()) {
+            driver.get(launch.asUri().toString());
+        } else {
+            // An installed app takes its launch parameters through a deep link to the URI the scenario gives.
+            driver.executeScript("mobile: deepLink", Map.of("url", launch.asUri().toString(),
+                    spec.platform() == Platform.ANDROID ? "package" : "bundleId", appId()));
+        }
+    }
+
+    @Override
+    public void clearData() {
+        if (!app.isBrowser()) {
+            if (spec.platform() != Platform.ANDROID) {
+                throw new UnsupportedOperationException("an iOS app's data is cleared by reinstalling it");
+            }
+            driver.executeScript("mobile: clearApp", Map.of("appId", appId()));
+            return;
+        }
+        AppLaunch launch = lastLaunch;
+        if (launch != null && launch.webOrigin() != null) {
+            // Storage belongs to the origin: go there, then wipe what a page can wipe.
+            driver.get(launch.webOrigin() + "/");
+            ((JavascriptExecutor) driver).executeScript("try { localStorage.clear(); sessionStorage.clear(); }"
+                    + " catch (e) {}"
+                    + " if (window.indexedDB && indexedDB.databases) { indexedDB.databases().then(function (dbs) {"
+                    + " dbs.forEach(function (d) { indexedDB.deleteDatabase(d.name); }); }); }");
+        }
+        driver.manage().deleteAllCookies();
+    }
+
+    @Override
+    public void restart() {
+        AppLaunch launch = lastLaunch;
+        if (launch == null) {
+            throw new IllegalStateException("the app was never launched on " + spec.name());
+        }
+        InteractsWithApps apps = (InteractsWithApps) driver;
+        apps.terminateApp(appId());
+        apps.activateApp(appId());
+        launch(launch);
+    }
+
+    @Override
+    public void reset() {
+        clearData();
+        if (app.isBrowser()) {
+            driver.get("about:blank");
+        } else {
+            ((InteractsWithApps) driver).terminateApp(appId());
+        }
+        lastLaunch = null;
+        if (androidNetwork != null && androidNetwork.isOffline()) {
+            androidNetwork.online();
+        }
+        drain();
+    }
+
+    @Override
+    public boolean isResponsive() {
+        try {
+            driver.manage().timeouts().getImplicitWaitTimeout();
+            return true;
+        } catch (WebDriverException e) {
+            return false;
+        }
+    }
+
+    /** logcat on Android, syslog on iOS: each line handed out once. */
+    @Override
+    public List<DeviceLogEntry> drain() {
+        String type = spec.platform() == Platform.ANDROID ? "logcat" : "syslog";
+        List<DeviceLogEntry> fresh = new ArrayList<>();
+        try {
+            for (LogEntry entry : driver.manage().logs().get(type)) {
+                fresh.add(new DeviceLogEntry(Instant.ofEpochMilli(entry.getTimestamp()), type,
+                        entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue() ? "error" : "info",
+                        entry.getMessage()));
+            }
+        } catch (WebDriverException e) {
+            // no log from a dead session
+        }
+        log.addAll(fresh);
+        return fresh;
+    }
+
+    @Override
+    public List<DeviceLogEntry> all() {
+        drain();
+        return List.copyOf(log);
+    }
+
+    @Override
+    public void close() {
+        try {
+            driver.quit();
+        } catch (WebDriverException ignored) {
+            // gone already
+        } finally {
+            onClose.run();
+        }
+    }
+
+    private String appId() {
+        if (app.isBrowser()) {
+            return spec.platform() == Platform.ANDROID ? CHROME : SAFARI;
+        }
+        return spec.platform() == Platform.ANDROID ? app.appPackage() : app.bundleId();
+    }
+
+    @Override
+    public String toString() {
+        return spec.toString();
+    }
+
+    /** Android's Wi-Fi and mobile data, through UiAutomator2's connectivity command. */
+    private final class AndroidNetwork implements NetworkControl {
+        private volatile boolean offline;
+
+        @Override
+        public void offline() {
+            driver.executeScript("mobile: setConnectivity", Map.of("wifi", false, "data", false));
+            offline = true;
+        }
+
+        @Override
+        public void online() {
+            driver.executeScript("mobile: setConnectivity", Map.of("wifi", true, "data", true));
+            offline = false;
+        }
+
+        @Override
+        public void throttle(int latencyMillis, int downloadKbps, int uploadKbps) {
+            throw new UnsupportedOperationException("throttling an Android device needs the emulator console or a "
+                    + "proxy; use a web-emulated device for slow-link scenarios");
+        }
+
+        @Override
+        public boolean isOffline() {
+            return offline;
+        }
+    }
+}

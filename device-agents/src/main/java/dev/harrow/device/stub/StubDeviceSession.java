@@ -1,0 +1,230 @@
+package dev.harrow.device.stub;
+
+import dev.harrow.device.AppControl;
+import dev.harrow.device.AppLaunch;
+import dev.harrow.device.Capability;
+import dev.harrow.device.DeviceKind;
+import dev.harrow.device.DeviceLogEntry;
+import dev.harrow.device.DeviceLogs;
+import dev.harrow.device.Localization;
+import dev.harrow.device.NetworkControl;
+import dev.harrow.device.Platform;
+import dev.harrow.device.PushInbox;
+import dev.harrow.device.PushNotification;
+import dev.harrow.device.config.DeviceSpec;
+import dev.harrow.device.provider.DeviceSession;
+import io.appium.java_client.AppiumDriver;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** A session on a {@link StubDeviceProvider} device: records what was asked of it and offers every capability. */
+public final class StubDeviceSession implements DeviceSession, AppControl, NetworkControl, Localization, DeviceLogs,
+        PushInbox {
+    private final DeviceSpec spec;
+    private final StubDeviceProvider.Script script;
+    private final AtomicInteger healthChecks = new AtomicInteger();
+    private final AtomicInteger resets = new AtomicInteger();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicBoolean dead = new AtomicBoolean();
+    private final List<AppLaunch> launches = new CopyOnWriteArrayList<>();
+    private final List<PushNotification> pushes = new CopyOnWriteArrayList<>();
+    private final List<DeviceLogEntry> log = new CopyOnWriteArrayList<>();
+    private final List<DeviceLogEntry> fresh = new CopyOnWriteArrayList<>();
+    private volatile boolean offline;
+    private volatile ZoneId zone;
+    private volatile String locale;
+
+    StubDeviceSession(DeviceSpec spec, StubDeviceProvider.Script script) {
+        this.spec = spec;
+        this.script = script;
+        this.zone = spec.timeZoneIfSet().orElse(ZoneId.of("UTC"));
+        this.locale = spec.localeIfSet().orElse("en-US");
+    }
+
+    @Override
+    public String name() {
+        return spec.name();
+    }
+
+    @Override
+    public Platform platform() {
+        return spec.platform();
+    }
+
+    @Override
+    public DeviceKind kind() {
+        return spec.kind();
+    }
+
+    /** A stub has no Appium session; scenarios that drive a UI need a real device. */
+    @Override
+    public AppiumDriver driver() {
+        throw new UnsupportedOperationException("stub device " + spec.name() + " has no Appium session");
+    }
+
+    @Override
+    public AppControl app() {
+        return this;
+    }
+
+    @Override
+    public Capability<NetworkControl> network() {
+        return Capability.of(this);
+    }
+
+    @Override
+    public Capability<Localization> localization() {
+        return Capability.of(this);
+    }
+
+    @Override
+    public Capability<DeviceLogs> logs() {
+        return Capability.of(this);
+    }
+
+    @Override
+    public Capability<PushInbox> pushInbox() {
+        return Capability.of(this);
+    }
+
+    @Override
+    public byte[] screenshot() {
+        return new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10};
+    }
+
+    @Override
+    public boolean isResponsive() {
+        if (closed.get() || dead.get()) {
+            return false;
+        }
+        int check = healthChecks.incrementAndGet();
+        if (script.diesAfterResponses() >= 0 && check > script.diesAfterResponses()) {
+            dead.set(true);
+            return false;
+        }
+        return true;
+    }
+
+    @Override
+    public void reset() {
+        if (script.resetsFail()) {
+            throw new IllegalStateException("stub " + spec.name() + ": scripted reset failure");
+        }
+        resets.incrementAndGet();
+        offline = false;
+    }
+
+    /** Makes the session stop answering from now on, as a device that is unplugged mid-test. */
+    public void die() {
+        dead.set(true);
+    }
+
+    @Override
+    public void close() {
+        closed.set(true);
+    }
+
+    public boolean closed() {
+        return closed.get();
+    }
+
+    public int resets() {
+        return resets.get();
+    }
+
+    public List<AppLaunch> launches() {
+        return List.copyOf(launches);
+    }
+
+    public List<PushNotification> pushes() {
+        return List.copyOf(pushes);
+    }
+
+    /** Adds a line to the device's log, as the device would. */
+    public void logs(String level, String message) {
+        DeviceLogEntry entry = new DeviceLogEntry(Instant.now(), "stub", level, message);
+        fresh.add(entry);
+    }
+
+    @Override
+    public void launch(AppLaunch launch) {
+        launches.add(launch);
+    }
+
+    @Override
+    public void clearData() {
+    }
+
+    @Override
+    public void restart() {
+    }
+
+    @Override
+    public void offline() {
+        offline = true;
+    }
+
+    @Override
+    public void online() {
+        offline = false;
+    }
+
+    @Override
+    public void throttle(int latencyMillis, int downloadKbps, int uploadKbps) {
+        offline = false;
+    }
+
+    @Override
+    public boolean isOffline() {
+        return offline;
+    }
+
+    @Override
+    public ZoneId timeZone() {
+        return zone;
+    }
+
+    @Override
+    public String locale() {
+        return locale;
+    }
+
+    @Override
+    public void setTimeZone(ZoneId zone) {
+        this.zone = zone;
+    }
+
+    @Override
+    public void setLocale(String languageTag) {
+        this.locale = languageTag;
+    }
+
+    @Override
+    public List<DeviceLogEntry> drain() {
+        List<DeviceLogEntry> out = new ArrayList<>(fresh);
+        fresh.removeAll(out);
+        log.addAll(out);
+        return out;
+    }
+
+    @Override
+    public List<DeviceLogEntry> all() {
+        drain();
+        return List.copyOf(log);
+    }
+
+    @Override
+    public void deliver(PushNotification notification) {
+        pushes.add(notification);
+    }
+
+    @Override
+    public String toString() {
+        return "stub " + spec;
+    }
+}
