@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriverException;
-import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.remote.DriverCommand;
 
 /**
  * A device behind a remote Appium server: a real phone, a simulator, an emulator. It runs the web app in its
@@ -174,16 +174,26 @@ final class RemoteAppiumDevice implements DeviceSession, AppControl, DeviceLogs 
         }
     }
 
-    /** logcat on Android, syslog on iOS: each line handed out once. */
+    /**
+     * logcat on Android, syslog on iOS: each line handed out once. Read through the log command directly: the
+     * drivers answer it in shapes Selenium's own log reader does not always take.
+     */
     @Override
     public List<DeviceLogEntry> drain() {
         String type = spec.platform() == Platform.ANDROID ? "logcat" : "syslog";
         List<DeviceLogEntry> fresh = new ArrayList<>();
         try {
-            for (LogEntry entry : driver.manage().logs().get(type)) {
-                fresh.add(new DeviceLogEntry(Instant.ofEpochMilli(entry.getTimestamp()), type,
-                        entry.getLevel().intValue() >= java.util.logging.Level.SEVERE.intValue() ? "error" : "info",
-                        entry.getMessage()));
+            Object value = driver.execute(DriverCommand.GET_LOG, Map.of("type", type)).getValue();
+            if (value instanceof List<?> lines) {
+                for (Object line : lines) {
+                    if (line instanceof Map<?, ?> entry) {
+                        Object at = entry.get("timestamp");
+                        String level = String.valueOf(entry.get("level"));
+                        fresh.add(new DeviceLogEntry(at instanceof Number n ? Instant.ofEpochMilli(n.longValue())
+                                : Instant.now(), type, level.equals("SEVERE") || level.equals("ERROR") ? "error"
+                                : level.equals("WARNING") ? "warn" : "info", String.valueOf(entry.get("message"))));
+                    }
+                }
             }
         } catch (WebDriverException e) {
             // no log from a dead session
