@@ -38,9 +38,11 @@ final class DeviceWorker implements Callable<DeviceRuns> {
     private final Map<String, String> parameters;
     private final AllureLifecycle allure;
     private final Progress progress;
+    private final DeviceLogForwarder logForwarder;
 
     DeviceWorker(DeviceSpec spec, DeviceProvider provider, List<ScenarioRef> scenarios, ScenarioSuite suite,
-                 Map<String, String> parameters, AllureLifecycle allure, Progress progress) {
+                 Map<String, String> parameters, AllureLifecycle allure, Progress progress,
+                 DeviceLogForwarder logForwarder) {
         this.spec = spec;
         this.provider = provider;
         this.scenarios = scenarios;
@@ -48,6 +50,7 @@ final class DeviceWorker implements Callable<DeviceRuns> {
         this.parameters = parameters;
         this.allure = allure;
         this.progress = progress;
+        this.logForwarder = logForwarder;
     }
 
     @Override
@@ -89,7 +92,7 @@ final class DeviceWorker implements Callable<DeviceRuns> {
     private ScenarioRun runOne(Launcher launcher, DeviceAgent agent, DeviceSession leased, ScenarioRef scenario) {
         String lease = DeviceLeases.register(leased);
         RunLane lane = new RunLane(spec.name(), spec.platform().wire(), spec.kind().wire(), spec.profile(),
-                leased::screenshot);
+                new DeviceEvidence(spec, leased, logForwarder));
         try {
             Map<String, String> config = new HashMap<>(parameters);
             config.put(DeviceExtension.LEASE_PARAMETER, lease);

@@ -96,7 +96,8 @@ public final class FarmRun {
             progress.note("backend on " + services.connection().baseUri() + appium.describe());
             DeviceProviders providers = DeviceProviders.standard(appium.server().map(AppiumServer::url).orElse(null),
                     dirs);
-            results.addAll(runDevices(devices, scenarios, providers, services.scenarioParameters(), allure, progress));
+            results.addAll(runDevices(devices, scenarios, providers, services.scenarioParameters(), allure, progress,
+                    new DeviceLogForwarder(services.connection())));
             writeEnvironment(pool, devices, appium);
         } catch (MissingPrerequisiteException e) {
             problems.add(e.getMessage());
@@ -110,7 +111,7 @@ public final class FarmRun {
 
     private List<DeviceRuns> runDevices(List<DeviceSpec> devices, List<ScenarioRef> scenarios,
                                         DeviceProviders providers, Map<String, String> parameters,
-                                        AllureLifecycle allure, Progress progress) {
+                                        AllureLifecycle allure, Progress progress, DeviceLogForwarder logs) {
         ExecutorService pool = Executors.newFixedThreadPool(devices.size());
         try {
             List<Future<DeviceRuns>> futures = new ArrayList<>();
@@ -125,7 +126,7 @@ public final class FarmRun {
                     continue;
                 }
                 futures.add(pool.submit(new DeviceWorker(spec, provider, scenarios, options.suite(), parameters,
-                        allure, progress)));
+                        allure, progress, logs)));
             }
             List<DeviceRuns> results = new ArrayList<>();
             for (Future<DeviceRuns> future : futures) {

@@ -70,6 +70,8 @@ class FarmRunTest {
         assertThat(resultHosts(options.resultsDir())).containsExactlyInAnyOrder("phone-a", "phone-a", "phone-i",
                 "phone-i");
         assertThat(options.resultsDir().resolve("environment.properties")).isRegularFile();
+        assertThat(deviceLogAttachments(options.resultsDir())).anySatisfy(log ->
+                assertThat(log).contains("ERROR [browser]").contains("fixture console line"));
         assertThat(options.reportDir().resolve("index.html")).isRegularFile();
         assertThat(console.toString()).contains("[farm 4/4");
 
@@ -79,17 +81,17 @@ class FarmRunTest {
     }
 
     @Test
-    void aDeviceWhoseKindHasNoProviderHereIsNotRunAndTheRunExitsTwo() throws Exception {
+    void aDeviceThatCannotBeReachedIsNotRunAndTheRunExitsTwo() throws Exception {
         FarmOptions options = options("""
                 devices:
-                  - {name: lab-phone, platform: android, kind: real}
+                  - {name: lab-phone, platform: android, kind: real, appiumUrl: "http://127.0.0.1:9", udid: R58M}
                 """, "theBrowserReportsAUserAgent");
 
         FarmSummary summary = run(options);
 
         assertThat(summary.exitCode()).isEqualTo(FarmRun.INFRASTRUCTURE);
         DeviceRuns device = summary.devices().get(0);
-        assertThat(device.unavailable()).contains("no provider for kind real");
+        assertThat(device.unavailable()).contains("could not create a session on lab-phone");
         assertThat(device.runs()).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo(Outcome.NOT_RUN));
     }
 
@@ -132,6 +134,28 @@ class FarmRunTest {
 
         assertThat(err.toString()).contains("--devices is required").contains("unknown option --bogus")
                 .contains("is not a regular expression").contains("usage: farm");
+    }
+
+    private static List<String> deviceLogAttachments(Path results) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<String> logs = new ArrayList<>();
+        try (Stream<Path> files = Files.list(results)) {
+            for (Path file : files.filter(f -> f.toString().endsWith("-result.json")).toList()) {
+                JsonNode attachments = json.readTree(file.toFile()).get("attachments");
+                for (JsonNode a : attachments == null ? List.<JsonNode>of() : List.copyOf(toList(attachments))) {
+                    if (a.get("name").asText().startsWith("Device log")) {
+                        logs.add(Files.readString(results.resolve(a.get("source").asText())));
+                    }
+                }
+            }
+        }
+        return logs;
+    }
+
+    private static List<JsonNode> toList(JsonNode array) {
+        List<JsonNode> out = new ArrayList<>();
+        array.forEach(out::add);
+        return out;
     }
 
     private static List<String> resultHosts(Path results) throws Exception {

@@ -112,6 +112,9 @@ public final class StubDeviceSession implements DeviceSession, AppControl, Netwo
 
     @Override
     public void reset() {
+        if (dead.get() || closed.get()) {
+            throw new IllegalStateException("stub " + spec.name() + " does not answer");
+        }
         if (script.resetsFail()) {
             throw new IllegalStateException("stub " + spec.name() + ": scripted reset failure");
         }
@@ -131,6 +134,11 @@ public final class StubDeviceSession implements DeviceSession, AppControl, Netwo
 
     public boolean closed() {
         return closed.get();
+    }
+
+    /** How many times the session was asked whether it answers. */
+    public int healthChecks() {
+        return healthChecks.get();
     }
 
     public int resets() {

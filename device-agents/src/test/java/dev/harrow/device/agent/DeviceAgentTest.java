@@ -19,7 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 class DeviceAgentTest {
-    static final AgentPolicy FAST = new AgentPolicy(3, Duration.ZERO, 3);
+    static final AgentPolicy FAST = new AgentPolicy(3, Duration.ZERO, 3, Duration.ZERO);
     final StubDeviceProvider provider = new StubDeviceProvider(DeviceKind.WEB_EMULATED);
     final List<AgentEvent> events = new CopyOnWriteArrayList<>();
 
@@ -55,6 +55,19 @@ class DeviceAgentTest {
         agent.close();
         assertThat(agent.state()).isEqualTo(AgentState.RETIRED);
         assertThat(provider.sessions().get(0).closed()).isTrue();
+    }
+
+    @Test
+    void aResetThatJustWentThroughStandsInForTheHealthCheckOfTheNextLease() throws Exception {
+        DeviceAgent agent = new DeviceAgent(spec("quick"), provider, new AgentPolicy(3, Duration.ZERO, 3,
+                Duration.ofMinutes(1)));
+        agent.provision();
+
+        agent.lease();
+        agent.release();
+        agent.lease();
+
+        assertThat(provider.sessions().get(0).healthChecks()).isZero();
     }
 
     @Test

@@ -40,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * Writes one Allure result per scenario run on one device. The device is the timeline lane (host and thread
  * labels) and a parameter, and is part of the history id, so one scenario on four devices is four results with
  * their own history. The result is opened on the thread that runs the scenario, so the scenario's own
- * {@code Allure.step} and attachments land in it; the device's final screen is attached to every result.
+ * {@code Allure.step} and attachments land in it; the device's final screen and log are attached to every result.
  */
 public final class LaneResultsListener implements TestExecutionListener {
     private static final Logger log = LoggerFactory.getLogger(LaneResultsListener.class);
@@ -74,7 +74,7 @@ public final class LaneResultsListener implements TestExecutionListener {
         if (uuid == null) {
             return;
         }
-        attachFinalScreen(uuid);
+        attachEvidence(uuid);
         Status status = switch (result.getStatus()) {
             case SUCCESSFUL -> Status.PASSED;
             case ABORTED -> Status.SKIPPED;
@@ -102,18 +102,24 @@ public final class LaneResultsListener implements TestExecutionListener {
         lifecycle.writeTestCase(uuid);
     }
 
-    private void attachFinalScreen(String uuid) {
-        if (lane.finalScreen() == null) {
-            return;
-        }
+    /** The device's final screen and its log; a device that cannot give them must not lose the result. */
+    private void attachEvidence(String uuid) {
         try {
-            byte[] png = lane.finalScreen().get();
+            byte[] png = lane.evidence().finalScreen();
             if (png != null && png.length > 0) {
                 lifecycle.addAttachment("Final screen (" + lane.device() + ")", "image/png", "png", png);
             }
         } catch (RuntimeException e) {
-            // A device that cannot take a screenshot any more must not lose the scenario's result.
             log.debug("no final screen from {}: {}", lane.device(), e.getMessage());
+        }
+        try {
+            String deviceLog = lane.evidence().deviceLog();
+            if (deviceLog != null && !deviceLog.isBlank()) {
+                lifecycle.addAttachment("Device log (" + lane.device() + ")", "text/plain", "txt",
+                        deviceLog.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (RuntimeException e) {
+            log.debug("no device log from {}: {}", lane.device(), e.getMessage());
         }
     }
 

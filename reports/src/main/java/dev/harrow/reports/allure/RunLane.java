@@ -2,19 +2,19 @@ package dev.harrow.reports.allure;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.function.Supplier;
 
 /**
  * The device a group of results ran on: the report's timeline lane and the parameters that make one scenario on
  * four devices four results. Plain strings, so that the reports module knows nothing of devices.
  *
- * @param finalScreen takes a PNG of the device's screen when a scenario ends, or returns null if it cannot
+ * @param evidence what the device shows and logged when a scenario ends; attached to its result
  */
-public record RunLane(String device, String platform, String kind, String profile, Supplier<byte[]> finalScreen) {
+public record RunLane(String device, String platform, String kind, String profile, LaneEvidence evidence) {
     public RunLane {
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(platform, "platform");
         Objects.requireNonNull(kind, "kind");
+        evidence = evidence == null ? LaneEvidence.none() : evidence;
     }
 
     public Optional<String> profileIfSet() {

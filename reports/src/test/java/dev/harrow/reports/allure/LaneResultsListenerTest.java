@@ -38,8 +38,8 @@ class LaneResultsListenerTest {
 
     @Test
     void eachScenarioOnEachDeviceIsOneResultWithTheDeviceAsLaneAndParameter() throws IOException {
-        runOn(results, new RunLane("pixel-7", "android", "web-emulated", "Pixel 7", () -> PNG));
-        runOn(results, new RunLane("iphone-se", "ios", "web-emulated", "iPhone SE", () -> PNG));
+        runOn(results, new RunLane("pixel-7", "android", "web-emulated", "Pixel 7", evidence(PNG, "E boom")));
+        runOn(results, new RunLane("iphone-se", "ios", "web-emulated", "iPhone SE", evidence(PNG, null)));
 
         List<JsonNode> all = readResults();
         assertThat(all).hasSize(8);
@@ -58,6 +58,10 @@ class LaneResultsListenerTest {
         JsonNode attachment = passedOnPixel.get("attachments").get(0);
         assertThat(attachment.get("type").asText()).isEqualTo("image/png");
         assertThat(results.resolve(attachment.get("source").asText())).hasBinaryContent(PNG);
+        JsonNode logAttachment = passedOnPixel.get("attachments").get(1);
+        assertThat(logAttachment.get("name").asText()).isEqualTo("Device log (pixel-7)");
+        assertThat(results.resolve(logAttachment.get("source").asText())).hasContent("E boom");
+        assertThat(passedOnIphone.get("attachments")).hasSize(1);
 
         assertThat(find(all, "failsAnAssertion", "pixel-7").get("status").asText()).isEqualTo("failed");
         assertThat(find(all, "failsAnAssertion", "pixel-7").get("statusDetails").get("message").asText())
@@ -68,12 +72,34 @@ class LaneResultsListenerTest {
 
     @Test
     void aDeviceThatCannotTakeAScreenshotStillGetsItsResults() throws IOException {
-        runOn(results, new RunLane("dead-device", "android", "real", null, () -> {
-            throw new IllegalStateException("session gone");
+        runOn(results, new RunLane("dead-device", "android", "real", null, new LaneEvidence() {
+            @Override
+            public byte[] finalScreen() {
+                throw new IllegalStateException("session gone");
+            }
+
+            @Override
+            public String deviceLog() {
+                throw new IllegalStateException("session gone");
+            }
         }));
 
         assertThat(readResults()).hasSize(4).allSatisfy(r -> assertThat(r.has("attachments")
                 && r.get("attachments").size() > 0).isFalse());
+    }
+
+    static LaneEvidence evidence(byte[] png, String log) {
+        return new LaneEvidence() {
+            @Override
+            public byte[] finalScreen() {
+                return png;
+            }
+
+            @Override
+            public String deviceLog() {
+                return log;
+            }
+        };
     }
 
     private List<JsonNode> readResults() throws IOException {

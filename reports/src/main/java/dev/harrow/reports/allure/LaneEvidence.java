@@ -1,0 +1,27 @@
+package dev.harrow.reports.allure;
+
+/**
+ * What a device can show about a scenario once it has ended, taken on the thread that ran it. Either may be empty
+ * (null) when the device cannot give it.
+ */
+public interface LaneEvidence {
+    /** A PNG of the device's screen. */
+    byte[] finalScreen();
+
+    /** The device's log lines from the scenario, as text. */
+    String deviceLog();
+
+    static LaneEvidence none() {
+        return new LaneEvidence() {
+            @Override
+            public byte[] finalScreen() {
+                return null;
+            }
+
+            @Override
+            public String deviceLog() {
+                return null;
+            }
+        };
+    }
+}
