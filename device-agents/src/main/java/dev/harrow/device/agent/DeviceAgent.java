@@ -151,10 +151,12 @@ public final class DeviceAgent implements AutoCloseable {
      * Takes the device back after a scenario and resets it for the next one. A reset that fails, or a session
      * that died during the scenario, is an infrastructure failure: the next lease opens a new session, or the
      * device is quarantined.
+     *
+     * @return whether the device came back ready; false means it was lost during or after the scenario
      */
-    public synchronized void release() {
+    public synchronized boolean release() {
         if (state != AgentState.LEASED) {
-            return;
+            return state == AgentState.READY;
         }
         move(AgentState.RESETTING, null);
         Instant start = Instant.now();
@@ -165,8 +167,25 @@ public final class DeviceAgent implements AutoCloseable {
             lastHealthy = System.nanoTime();
             consecutiveFailures = 0;
             move(AgentState.READY, null);
+            return true;
         } catch (RuntimeException e) {
             infrastructureFailure(e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * Drops a leased session that the farm ended itself (a scenario that hung): the next lease opens a new one. Not
+     * an infrastructure failure, so it does not count towards quarantine; a device that is really gone fails its
+     * next session instead.
+     */
+    public synchronized void renew(String why) {
+        if (state == AgentState.QUARANTINED || state == AgentState.RETIRED) {
+            return;
+        }
+        closeSession();
+        if (state != AgentState.PROVISIONING) {
+            move(AgentState.PROVISIONING, why);
         }
     }
 

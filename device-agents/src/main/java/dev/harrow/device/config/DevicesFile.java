@@ -27,7 +27,8 @@ import java.util.regex.Pattern;
 public final class DevicesFile {
     public static final String DEFAULT_NAME = "devices.yml";
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
-    private static final Set<String> TOP = ordered("defaults", "devices");
+    private static final Set<String> TOP = ordered("pool", "defaults", "devices");
+    private static final Set<String> POOL = ordered("mode");
     private static final Set<String> DEFAULTS = ordered("timeZone", "locale", "tags", "capabilities");
     private static final Set<String> DEVICE = ordered("name", "platform", "kind", "profile", "timeZone", "locale",
             "tags", "capabilities", "appiumUrl", "udid", "deviceName", "platformVersion", "browser", "app",
@@ -80,7 +81,15 @@ public final class DevicesFile {
             }
             devices.add(spec);
         }
-        return new DevicePool(source, devices);
+        PoolMode mode = root.get("pool").map(DevicesFile::poolMode).orElse(PoolMode.MATRIX);
+        return new DevicePool(source, devices, mode);
+    }
+
+    private static PoolMode poolMode(YamlCursor at) {
+        at.requireMapping().allowOnly(POOL);
+        return at.get("mode").map(modeAt -> PoolMode.fromWire(modeAt.text()).orElseThrow(() -> modeAt.error(
+                "'" + modeAt.text() + "' is not a pool mode; use one of " + PoolMode.allWire())))
+                .orElse(PoolMode.MATRIX);
     }
 
     private static Defaults defaults(YamlCursor at) {

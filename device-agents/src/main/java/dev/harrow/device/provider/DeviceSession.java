@@ -13,6 +13,9 @@ public interface DeviceSession extends Device, AutoCloseable {
      */
     void reset();
 
+    /** When the session last sent a command to the device or got an answer: what the farm's watchdog reads. */
+    DeviceActivity activity();
+
     @Override
     void close();
 }

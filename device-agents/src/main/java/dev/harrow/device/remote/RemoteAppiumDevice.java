@@ -3,6 +3,7 @@ package dev.harrow.device.remote;
 import dev.harrow.device.AppControl;
 import dev.harrow.device.AppLaunch;
 import dev.harrow.device.Capability;
+import dev.harrow.device.DeviceCapability;
 import dev.harrow.device.DeviceKind;
 import dev.harrow.device.DeviceLogEntry;
 import dev.harrow.device.DeviceLogs;
@@ -12,6 +13,7 @@ import dev.harrow.device.Platform;
 import dev.harrow.device.PushInbox;
 import dev.harrow.device.config.DeviceSpec;
 import dev.harrow.device.config.KindOptions;
+import dev.harrow.device.provider.DeviceActivity;
 import dev.harrow.device.provider.DeviceSession;
 import io.appium.java_client.AppiumDriver;
 import io.appium.java_client.InteractsWithApps;
@@ -36,15 +38,18 @@ final class RemoteAppiumDevice implements DeviceSession, AppControl, DeviceLogs 
 
     private final DeviceSpec spec;
     private final AppiumDriver driver;
+    private final DeviceActivity activity;
     private final KindOptions.AppTarget app;
     private final Runnable onClose;
     private final List<DeviceLogEntry> log = new CopyOnWriteArrayList<>();
     private final AndroidNetwork androidNetwork;
     private volatile AppLaunch lastLaunch;
 
-    RemoteAppiumDevice(DeviceSpec spec, AppiumDriver driver, KindOptions.AppTarget app, Runnable onClose) {
+    RemoteAppiumDevice(DeviceSpec spec, AppiumDriver driver, DeviceActivity activity, KindOptions.AppTarget app,
+                       Runnable onClose) {
         this.spec = spec;
         this.driver = driver;
+        this.activity = activity;
         this.app = app;
         this.onClose = onClose;
         this.androidNetwork = spec.platform() == Platform.ANDROID ? new AndroidNetwork() : null;
@@ -76,27 +81,28 @@ final class RemoteAppiumDevice implements DeviceSession, AppControl, DeviceLogs 
     }
 
     @Override
+    public DeviceActivity activity() {
+        return activity;
+    }
+
+    @Override
     public Capability<NetworkControl> network() {
-        return androidNetwork != null ? Capability.of(androidNetwork)
-                : Capability.declined("an iOS device switches networks only through a proxy, which Harrow does not "
-                        + "run; it does not fake being offline");
+        return DeviceCapability.NETWORK_CONTROL.offer(spec, androidNetwork);
     }
 
     @Override
     public Capability<Localization> localization() {
-        return Capability.declined("the time zone and language of a " + spec.kind().wire()
-                + " device are set in its settings, not by the test");
+        return DeviceCapability.LOCALIZATION.offer(spec, null);
     }
 
     @Override
     public Capability<DeviceLogs> logs() {
-        return Capability.of(this);
+        return DeviceCapability.DEVICE_LOGS.offer(spec, this);
     }
 
     @Override
     public Capability<PushInbox> pushInbox() {
-        return Capability.declined("a " + spec.kind().wire() + " device receives pushes from the real APNs or FCM "
-                + "gateways, not from a sandbox");
+        return DeviceCapability.PUSH_INBOX.offer(spec, null);
     }
 
     @Override

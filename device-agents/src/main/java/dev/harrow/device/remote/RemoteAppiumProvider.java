@@ -5,6 +5,7 @@ import dev.harrow.device.Platform;
 import dev.harrow.device.config.DeviceSpec;
 import dev.harrow.device.config.KindOptions;
 import dev.harrow.device.provider.DeviceProvider;
+import dev.harrow.device.provider.DeviceActivity;
 import dev.harrow.device.provider.DeviceSession;
 import dev.harrow.device.provider.DeviceUnavailableException;
 import io.appium.java_client.AppiumClientConfig;
@@ -69,8 +70,9 @@ public final class RemoteAppiumProvider implements DeviceProvider {
         } catch (MalformedURLException e) {
             throw new DeviceUnavailableException("bad Appium URL " + endpoint, e);
         }
+        DeviceActivity activity = new DeviceActivity();
         AppiumClientConfig client = AppiumClientConfig.defaultConfig().baseUrl(url)
-                .readTimeout(SESSION_CREATE_TIMEOUT);
+                .readTimeout(SESSION_CREATE_TIMEOUT).withFilter(activity.filter());
         AppiumDriver driver;
         try {
             driver = spec.platform() == Platform.ANDROID ? new AndroidDriver(client, options)
@@ -80,7 +82,7 @@ public final class RemoteAppiumProvider implements DeviceProvider {
             throw new DeviceUnavailableException("could not create a session on " + spec + " at " + endpoint + ": "
                     + firstLine(e.getMessage()), e);
         }
-        return new RemoteAppiumDevice(spec, driver, app, onClose);
+        return new RemoteAppiumDevice(spec, driver, activity, app, onClose);
     }
 
     /** UiAutomator2 or XCUITest options for the device and what runs on it (browser or installed app). */

@@ -3,6 +3,7 @@ package dev.harrow.device.stub;
 import dev.harrow.device.AppControl;
 import dev.harrow.device.AppLaunch;
 import dev.harrow.device.Capability;
+import dev.harrow.device.DeviceCapability;
 import dev.harrow.device.DeviceKind;
 import dev.harrow.device.DeviceLogEntry;
 import dev.harrow.device.DeviceLogs;
@@ -12,6 +13,7 @@ import dev.harrow.device.Platform;
 import dev.harrow.device.PushInbox;
 import dev.harrow.device.PushNotification;
 import dev.harrow.device.config.DeviceSpec;
+import dev.harrow.device.provider.DeviceActivity;
 import dev.harrow.device.provider.DeviceSession;
 import io.appium.java_client.AppiumDriver;
 import java.time.Instant;
@@ -22,12 +24,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A session on a {@link StubDeviceProvider} device: records what was asked of it and offers every capability. */
+/**
+ * A session on a {@link StubDeviceProvider} device: records what was asked of it, and offers the capabilities a device
+ * of its kind and platform offers ({@link DeviceCapability}).
+ */
 public final class StubDeviceSession implements DeviceSession, AppControl, NetworkControl, Localization, DeviceLogs,
         PushInbox {
     private final DeviceSpec spec;
     private final StubDeviceProvider.Script script;
     private final AtomicInteger healthChecks = new AtomicInteger();
+    private final DeviceActivity activity = new DeviceActivity();
     private final AtomicInteger resets = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean dead = new AtomicBoolean();
@@ -72,24 +78,35 @@ public final class StubDeviceSession implements DeviceSession, AppControl, Netwo
         return this;
     }
 
+    /** Stub devices do nothing by themselves: whoever plays a scenario on one touches this as it works. */
+    @Override
+    public DeviceActivity activity() {
+        return activity;
+    }
+
+    /** Whether the session still answers (a scenario playing on it checks, as a real driver call would fail). */
+    public boolean answering() {
+        return !dead.get() && !closed.get();
+    }
+
     @Override
     public Capability<NetworkControl> network() {
-        return Capability.of(this);
+        return DeviceCapability.NETWORK_CONTROL.offer(spec, this);
     }
 
     @Override
     public Capability<Localization> localization() {
-        return Capability.of(this);
+        return DeviceCapability.LOCALIZATION.offer(spec, this);
     }
 
     @Override
     public Capability<DeviceLogs> logs() {
-        return Capability.of(this);
+        return DeviceCapability.DEVICE_LOGS.offer(spec, this);
     }
 
     @Override
     public Capability<PushInbox> pushInbox() {
-        return Capability.of(this);
+        return DeviceCapability.PUSH_INBOX.offer(spec, this);
     }
 
     @Override

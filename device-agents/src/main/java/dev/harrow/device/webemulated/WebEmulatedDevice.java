@@ -12,6 +12,7 @@ import dev.harrow.device.DeviceKind;
 import dev.harrow.device.NetworkControl;
 import dev.harrow.device.Platform;
 import dev.harrow.device.config.DeviceSpec;
+import dev.harrow.device.provider.DeviceActivity;
 import dev.harrow.device.provider.DeviceSession;
 import dev.harrow.device.runtime.WorkDirs;
 import io.appium.java_client.AppiumDriver;
@@ -46,6 +47,7 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
 
     private final DeviceSpec spec;
     private final Supplier<AppiumDriver> newSession;
+    private final DeviceActivity activity;
     private final Path profileDir;
     private volatile AppiumDriver driver;
     private volatile AppLaunch lastLaunch;
@@ -54,8 +56,9 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
     private volatile String locale;
     private final List<DeviceLogEntry> log = new CopyOnWriteArrayList<>();
 
-    WebEmulatedDevice(DeviceSpec spec, Supplier<AppiumDriver> newSession, Path profileDir) {
+    WebEmulatedDevice(DeviceSpec spec, DeviceActivity activity, Supplier<AppiumDriver> newSession, Path profileDir) {
         this.spec = spec;
+        this.activity = activity;
         this.newSession = newSession;
         this.profileDir = profileDir;
         this.timeZone = spec.timeZoneIfSet().orElse(null);
@@ -92,6 +95,11 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
     @Override
     public AppControl app() {
         return this;
+    }
+
+    @Override
+    public DeviceActivity activity() {
+        return activity;
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.harrow.device.webemulated;
 
 import dev.harrow.device.DeviceKind;
 import dev.harrow.device.config.DeviceSpec;
+import dev.harrow.device.provider.DeviceActivity;
 import dev.harrow.device.provider.DeviceProvider;
 import dev.harrow.device.provider.DeviceSession;
 import dev.harrow.device.provider.DeviceUnavailableException;
@@ -91,8 +92,10 @@ public final class WebEmulatedProvider implements DeviceProvider {
         spec.capabilities().forEach(options::setCapability);
         WebEmulatedDevice device;
         try {
-            device = new WebEmulatedDevice(spec, () -> new ChromiumDriver(AppiumClientConfig.defaultConfig()
-                    .baseUrl(appiumUrl).readTimeout(SESSION_CREATE_TIMEOUT), options), profile);
+            DeviceActivity activity = new DeviceActivity();
+            device = new WebEmulatedDevice(spec, activity, () -> new ChromiumDriver(AppiumClientConfig.defaultConfig()
+                    .baseUrl(appiumUrl).readTimeout(SESSION_CREATE_TIMEOUT).withFilter(activity.filter()), options),
+                    profile);
         } catch (WebDriverException e) {
             if (profile != null) {
                 WorkDirs.deleteTree(profile);

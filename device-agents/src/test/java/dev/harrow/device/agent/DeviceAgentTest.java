@@ -162,4 +162,32 @@ class DeviceAgentTest {
         agent.release();
         assertThat(agent.state()).isEqualTo(AgentState.RETIRED);
     }
+
+    @Test
+    void aDeviceLostDuringAScenarioComesBackNotReadyAndTheNextLeaseOpensANewSession() throws Exception {
+        DeviceAgent agent = agent("dropping");
+        StubDeviceSession first = (StubDeviceSession) agent.lease();
+        first.die();
+
+        assertThat(agent.release()).as("the reset finds the device gone").isFalse();
+        assertThat(agent.state()).isEqualTo(AgentState.PROVISIONING);
+        assertThat(agent.lease()).isNotSameAs(first);
+        assertThat(agent.release()).isTrue();
+        assertThat(provider.opens("dropping")).isEqualTo(2);
+    }
+
+    @Test
+    void aSessionTheFarmEndedIsRenewedWithoutCountingTowardsQuarantine() throws Exception {
+        DeviceAgent agent = agent("hung");
+        for (int i = 0; i < 5; i++) {
+            DeviceSession leased = agent.lease();
+            agent.renew("the scenario hung");
+            assertThat(((StubDeviceSession) leased).closed()).isTrue();
+        }
+
+        assertThat(agent.state()).isEqualTo(AgentState.PROVISIONING);
+        assertThat(agent.quarantineReason()).isNull();
+        assertThat(provider.opens("hung")).isEqualTo(5);
+        assertThat(events).filteredOn(e -> "the scenario hung".equals(e.reason())).hasSize(5);
+    }
 }

@@ -190,4 +190,20 @@ class DevicesFileTest {
         }
         return out.toString();
     }
+
+    @Test
+    void thePoolSaysHowTheFarmSpendsItAndMatrixIsTheDefault() {
+        String devices = """
+                devices:
+                  - {name: a, platform: android, kind: web-emulated, profile: Pixel 7}
+                """;
+        assertThat(parse(devices).mode()).isEqualTo(PoolMode.MATRIX);
+        assertThat(parse("pool: {mode: distribute}\n" + devices).mode()).isEqualTo(PoolMode.DISTRIBUTE);
+        assertThat(parse("pool:\n  mode: per-platform\n" + devices).mode()).isEqualTo(PoolMode.PER_PLATFORM);
+        assertThatThrownBy(() -> parse("pool: {mode: spread}\n" + devices))
+                .hasMessageContaining("devices.yml:1:").hasMessageContaining("pool.mode: 'spread' is not a pool mode; "
+                        + "use one of matrix, per-platform, distribute");
+        assertThatThrownBy(() -> parse("pool: {retries: 2}\n" + devices))
+                .hasMessageContaining("pool.retries: unknown field");
+    }
 }
