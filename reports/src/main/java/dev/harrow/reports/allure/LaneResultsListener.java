@@ -37,21 +37,46 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes one Allure result per scenario run on one device. The device is the timeline lane (host and thread
- * labels) and a parameter, and is part of the history id, so one scenario on four devices is four results with
- * their own history. The result is opened on the thread that runs the scenario, so the scenario's own
- * {@code Allure.step} and attachments land in it; the device's final screen and log are attached to every result.
+ * Writes one Allure result per try of a scenario on one device. The device is the timeline lane (host and thread
+ * labels) and a parameter; the try's slot (the device, its platform or the pool, by the run's mode) is the history
+ * id, so one scenario on four devices is four results with their own history, and a retry shows with the try it
+ * repeats. The result is opened on the thread that runs the scenario, so the scenario's own {@code Allure.step} and
+ * attachments land in it; the device's final screen and log are attached to every result.
  */
 public final class LaneResultsListener implements TestExecutionListener {
     private static final Logger log = LoggerFactory.getLogger(LaneResultsListener.class);
 
     private final AllureLifecycle lifecycle;
     private final RunLane lane;
+    private final RunAttempt attempt;
     private final Map<String, String> running = new ConcurrentHashMap<>();
 
     public LaneResultsListener(AllureLifecycle lifecycle, RunLane lane) {
+        this(lifecycle, lane, RunAttempt.first(lane.device()));
+    }
+
+    public LaneResultsListener(AllureLifecycle lifecycle, RunLane lane, RunAttempt attempt) {
         this.lifecycle = lifecycle;
         this.lane = lane;
+        this.attempt = attempt;
+    }
+
+    /**
+     * A scenario no device of the pool can run (it needs what none offers): a skipped result with the reason, so
+     * the report says why it is missing rather than leaving a gap.
+     */
+    public static void writeNotRunnable(AllureLifecycle lifecycle, String uniqueId, String className,
+                                        String methodName, String displayName, String reason) {
+        String uuid = UUID.randomUUID().toString();
+        TestResult result = baseResult(uuid, uniqueId, className, methodName, List.of())
+                .setHistoryId(md5(uniqueId + "@not-runnable"))
+                .setName(displayName + " (not runnable on this pool)")
+                .setFullName(className + "." + methodName)
+                .setStatus(Status.SKIPPED)
+                .setStatusDetails(new StatusDetails().setMessage("not runnable on this pool: " + reason));
+        lifecycle.scheduleTestCase(result);
+        lifecycle.stopTestCase(uuid);
+        lifecycle.writeTestCase(uuid);
     }
 
     @Override
@@ -75,15 +100,26 @@ public final class LaneResultsListener implements TestExecutionListener {
             return;
         }
         attachEvidence(uuid);
+        Optional<String> interrupted = attempt.interruption().get();
         Status status = switch (result.getStatus()) {
             case SUCCESSFUL -> Status.PASSED;
             case ABORTED -> Status.SKIPPED;
-            case FAILED -> result.getThrowable().flatMap(ResultsUtils::getStatus).orElse(Status.BROKEN);
+            // A scenario the farm ended broke on the farm's timeout, whatever the session's end made it throw.
+            case FAILED -> interrupted.isPresent() ? Status.BROKEN
+                    : result.getThrowable().flatMap(ResultsUtils::getStatus).orElse(Status.BROKEN);
         };
-        Optional<StatusDetails> details = result.getThrowable().flatMap(ResultsUtils::getStatusDetails);
+        Optional<StatusDetails> thrown = result.getThrowable().flatMap(ResultsUtils::getStatusDetails);
+        Optional<StatusDetails> details = status == Status.BROKEN && interrupted.isPresent()
+                ? Optional.of(thrown.orElseGet(StatusDetails::new).setMessage(interrupted.get()
+                        + thrown.map(d -> " (then: " + d.getMessage() + ")").orElse("")))
+                : thrown;
         lifecycle.updateTestCase(uuid, r -> {
             r.setStatus(status);
             details.ifPresent(r::setStatusDetails);
+            if (status == Status.PASSED && attempt.afterFailure()) {
+                r.setStatusDetails(new StatusDetails().setFlaky(true).setMessage("passed on try " + attempt.number()
+                        + " after a failed try"));
+            }
         });
         lifecycle.stopTestCase(uuid);
         lifecycle.writeTestCase(uuid);
@@ -128,36 +164,47 @@ public final class LaneResultsListener implements TestExecutionListener {
                 .map(MethodSource.class::cast);
         String className = source.map(MethodSource::getClassName).orElse("scenario");
         String methodName = source.map(MethodSource::getMethodName).orElse(test.getDisplayName());
-        String simpleClass = className.substring(className.lastIndexOf('.') + 1);
-        String packageName = className.contains(".") ? className.substring(0, className.lastIndexOf('.')) : "";
-
-        List<Label> labels = new ArrayList<>(List.of(
+        TestResult result = baseResult(uuid, test.getUniqueId(), className, methodName,
+                test.getTags().stream().map(t -> t.getName()).toList());
+        result.getLabels().addAll(0, List.of(
                 createLabel("host", lane.device()),
                 createLabel("thread", lane.device()),
-                createParentSuiteLabel(lane.platform()),
-                createSuiteLabel(simpleClass),
-                createPackageLabel(packageName),
-                createTestClassLabel(className),
-                createTestMethodLabel(methodName),
-                createFrameworkLabel("junit-platform"),
-                createLanguageLabel("java")));
-        test.getTags().forEach(tag -> labels.add(createTagLabel(tag.getName())));
-        labels.addAll(annotationLabels(className, methodName));
+                createParentSuiteLabel(lane.platform())));
 
         List<Parameter> parameters = new ArrayList<>(List.of(
                 createParameter("device", lane.device()),
                 createParameter("platform", lane.platform()),
                 createParameter("kind", lane.kind())));
         lane.profileIfSet().ifPresent(p -> parameters.add(createParameter("profile", p)));
+        if (attempt.number() > 1) {
+            parameters.add(createParameter("try", String.valueOf(attempt.number())));
+        }
 
-        return new TestResult()
-                .setUuid(uuid)
-                .setHistoryId(md5(test.getUniqueId() + "@" + lane.device()))
-                .setTestCaseId(md5(test.getUniqueId()))
+        return result
+                .setHistoryId(md5(test.getUniqueId() + "@" + attempt.slot()))
                 .setName(test.getDisplayName() + " on " + lane.device())
                 .setFullName(className + "." + methodName + "[" + lane.device() + "]")
-                .setLabels(labels)
                 .setParameters(parameters);
+    }
+
+    /** What every result of a scenario carries, whichever device it ran on (or none). */
+    private static TestResult baseResult(String uuid, String uniqueId, String className, String methodName,
+                                         List<String> tags) {
+        String simpleClass = className.substring(className.lastIndexOf('.') + 1);
+        String packageName = className.contains(".") ? className.substring(0, className.lastIndexOf('.')) : "";
+        List<Label> labels = new ArrayList<>(List.of(
+                createSuiteLabel(simpleClass),
+                createPackageLabel(packageName),
+                createTestClassLabel(className),
+                createTestMethodLabel(methodName),
+                createFrameworkLabel("junit-platform"),
+                createLanguageLabel("java")));
+        tags.forEach(tag -> labels.add(createTagLabel(tag)));
+        labels.addAll(annotationLabels(className, methodName));
+        return new TestResult()
+                .setUuid(uuid)
+                .setTestCaseId(md5(uniqueId))
+                .setLabels(labels);
     }
 
     /** Epic, feature, story, severity and the like, from Allure's annotations on the scenario class and method. */

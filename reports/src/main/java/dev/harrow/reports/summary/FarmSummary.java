@@ -1,5 +1,6 @@
 package dev.harrow.reports.summary;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -7,83 +8,119 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The machine-readable verdict of one farm run ({@code farm-summary.json}) and its console rendering.
  *
+ * @param mode how the pool was spent: matrix, per-platform or distribute
+ * @param shard which part of the suite this run was ({@code "2/4"}), or null for the whole suite
  * @param exitCode 0 all passed, 1 a scenario failed, 2 a configuration or infrastructure error
+ * @param scenarios one verdict per scenario and slot, with its tries
+ * @param notRunnable scenarios no device of the pool can run
  */
-public record FarmSummary(Instant startedAt, Instant finishedAt, String pool, int exitCode, List<String> problems,
-                          Map<Outcome, Long> totals, List<DeviceRuns> devices) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record FarmSummary(Instant startedAt, Instant finishedAt, String pool, String mode, String shard,
+                          int exitCode, List<String> problems, Map<Outcome, Long> totals,
+                          List<ScenarioRun> scenarios, List<DeviceReport> devices, List<NotRunnable> notRunnable) {
     public FarmSummary {
         problems = List.copyOf(problems);
-        devices = List.copyOf(devices);
         totals = Map.copyOf(totals);
+        scenarios = List.copyOf(scenarios);
+        devices = List.copyOf(devices);
+        notRunnable = List.copyOf(notRunnable);
     }
 
-    public static FarmSummary of(Instant startedAt, Instant finishedAt, String pool, int exitCode,
-                                 List<String> problems, List<DeviceRuns> devices) {
+    public static FarmSummary of(Instant startedAt, Instant finishedAt, String pool, String mode, String shard,
+                                 int exitCode, List<String> problems, List<ScenarioRun> scenarios,
+                                 List<DeviceReport> devices, List<NotRunnable> notRunnable) {
         Map<Outcome, Long> totals = new EnumMap<>(Outcome.class);
         for (Outcome outcome : Outcome.values()) {
-            totals.put(outcome, devices.stream().mapToLong(d -> d.count(outcome)).sum());
+            totals.put(outcome, scenarios.stream().filter(s -> s.outcome() == outcome).count());
         }
-        return new FarmSummary(startedAt, finishedAt, pool, exitCode, problems, totals, devices);
+        return new FarmSummary(startedAt, finishedAt, pool, mode, shard, exitCode, problems, totals, scenarios,
+                devices, notRunnable);
     }
 
+    public long count(Outcome outcome) {
+        return totals.getOrDefault(outcome, 0L);
+    }
+
+    /** The verdicts given on one device (the device of each verdict's last try). */
+    public List<ScenarioRun> decidedOn(String device) {
+        return scenarios.stream().filter(s -> s.device().filter(device::equals).isPresent()).toList();
+    }
+
+    /** Writes the summary atomically: a reader never sees half a file. */
     public void writeJson(Path file) {
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(SerializationFeature.INDENT_OUTPUT);
         try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            json.writeValue(file.toFile(), this);
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            Path partial = Files.createTempFile(parent, file.getFileName().toString(), ".partial");
+            json.writeValue(partial.toFile(), this);
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
     }
 
-    /** A per-device table for the console, with the failures spelled out under it. */
+    /** A per-device table for the console, with what did not pass spelled out under it. */
     public String toText() {
         StringBuilder out = new StringBuilder();
-        long runs = totals.values().stream().mapToLong(Long::longValue).sum();
-        out.append(String.format(Locale.ROOT, "Harrow farm: %d device(s), %d run(s): %d passed, %d failed, "
-                        + "%d broken, %d skipped, %d not run (%s)%n",
-                devices.size(), runs, totals.get(Outcome.PASSED), totals.get(Outcome.FAILED),
-                totals.get(Outcome.BROKEN), totals.get(Outcome.SKIPPED), totals.get(Outcome.NOT_RUN),
+        out.append(String.format(Locale.ROOT, "Harrow farm: %d device(s), %s%s, %d verdict(s): %d passed, %d flaky, "
+                        + "%d failed, %d broken, %d skipped, %d not run (%s)%n",
+                devices.size(), mode, shard == null ? "" : ", shard " + shard, scenarios.size(),
+                count(Outcome.PASSED), count(Outcome.FLAKY), count(Outcome.FAILED), count(Outcome.BROKEN),
+                count(Outcome.SKIPPED), count(Outcome.NOT_RUN),
                 seconds(Duration.between(startedAt, finishedAt).toMillis())));
-        out.append(String.format(Locale.ROOT, "  %-22s %-8s %-26s %-8s %s%n", "device", "platform", "profile",
-                "time", "result"));
-        for (DeviceRuns device : devices) {
-            String result;
-            if (device.unavailable() != null) {
-                result = "UNAVAILABLE: " + device.unavailable();
-            } else {
-                result = String.format(Locale.ROOT, "%d passed, %d failed, %d broken, %d skipped",
-                        device.count(Outcome.PASSED), device.count(Outcome.FAILED), device.count(Outcome.BROKEN),
-                        device.count(Outcome.SKIPPED));
-            }
-            out.append(String.format(Locale.ROOT, "  %-22s %-8s %-26s %-8s %s%n", device.device(), device.platform(),
-                    device.profile() == null ? "-" : device.profile(), seconds(device.totalMillis()), result));
+        out.append(String.format(Locale.ROOT, "  %-22s %-8s %-26s %5s %9s  %s%n", "device", "platform", "profile",
+                "tries", "busy", "state"));
+        for (DeviceReport device : devices) {
+            String state = device.reason() == null ? device.state()
+                    : device.state().toUpperCase(Locale.ROOT) + ": " + firstLine(device.reason());
+            out.append(String.format(Locale.ROOT, "  %-22s %-8s %-26s %5d %9s  %s%n", device.device(),
+                    device.platform(), device.profile() == null ? "-" : device.profile(), device.tries(),
+                    seconds(device.busyMillis()), state));
         }
-        for (DeviceRuns device : devices) {
-            for (ScenarioRun run : device.runs()) {
-                if (run.outcome().isFailure() || run.outcome() == Outcome.NOT_RUN) {
-                    out.append(String.format(Locale.ROOT, "  %s %s on %s: %s%n", run.outcome().wire().toUpperCase(
-                            Locale.ROOT), run.displayName(), device.device(), run.message() == null ? ""
-                            : run.message().lines().findFirst().orElse("")));
-                }
+        for (ScenarioRun run : scenarios) {
+            if (run.outcome() == Outcome.PASSED || run.outcome() == Outcome.SKIPPED) {
+                continue;
             }
+            out.append(String.format(Locale.ROOT, "  %-7s %s [%s]: %s%n", run.outcome().wire().toUpperCase(
+                    Locale.ROOT), run.displayName(), run.slot(), describe(run)));
+        }
+        for (NotRunnable gap : notRunnable) {
+            out.append(String.format(Locale.ROOT, "  NOT RUNNABLE on this pool: %s (needs %s): %s%n",
+                    gap.displayName(), gap.needs(), firstLine(gap.reason())));
         }
         for (String problem : problems) {
             out.append("  PROBLEM ").append(problem).append(System.lineSeparator());
         }
         return out.toString();
+    }
+
+    /** The tries behind a verdict, in one line: "failed on pixel-7 (AssertionError: ...), passed on iphone-se". */
+    private static String describe(ScenarioRun run) {
+        if (run.attempts().isEmpty()) {
+            return firstLine(run.message());
+        }
+        return run.attempts().stream().map(a -> (a.infrastructure() ? "lost" : a.outcome().wire()) + " on "
+                + a.device() + (a.message() == null || a.outcome() == Outcome.PASSED ? ""
+                : " (" + firstLine(a.message()) + ")")).collect(Collectors.joining(", then "));
+    }
+
+    private static String firstLine(String text) {
+        return text == null ? "" : text.lines().findFirst().orElse("");
     }
 
     private static String seconds(long millis) {

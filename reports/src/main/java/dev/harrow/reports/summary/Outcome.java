@@ -3,17 +3,19 @@ package dev.harrow.reports.summary;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** How one scenario run on one device ended. */
+/** How one scenario ended in one slot of a run (or how one try of it ended). */
 public enum Outcome {
     /** The scenario passed. */
     PASSED,
+    /** The scenario failed, then passed on a retry: reported, neither hidden nor failed (unless the run says so). */
+    FLAKY,
     /** An assertion failed: the app or backend did not behave. */
     FAILED,
     /** The scenario broke on something other than an assertion (an exception, a timeout). */
     BROKEN,
     /** The scenario was skipped or aborted by an assumption. */
     SKIPPED,
-    /** The scenario could not run: its device was unavailable. An infrastructure failure, not a verdict. */
+    /** The scenario could not run: every device that could run it was unavailable. Infrastructure, not a verdict. */
     NOT_RUN;
 
     @JsonValue

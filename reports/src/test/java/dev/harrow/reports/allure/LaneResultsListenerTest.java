@@ -2,6 +2,7 @@ package dev.harrow.reports.allure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,9 +15,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.launcher.Launcher;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
@@ -29,11 +32,15 @@ class LaneResultsListenerTest {
     Path results;
 
     static void runOn(Path results, RunLane lane) {
+        runOn(results, lane, RunAttempt.first(lane.device()), selectClass(LaneFixture.class));
+    }
+
+    static void runOn(Path results, RunLane lane, RunAttempt attempt, DiscoverySelector selector) {
         AllureLifecycle lifecycle = new AllureLifecycle(new FileSystemResultsWriter(results));
         Allure.setLifecycle(lifecycle);
         Launcher launcher = LauncherFactory.create();
-        launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(LaneFixture.class)).build(),
-                new LaneResultsListener(lifecycle, lane));
+        launcher.execute(LauncherDiscoveryRequestBuilder.request().selectors(selector).build(),
+                new LaneResultsListener(lifecycle, lane, attempt));
     }
 
     @Test
@@ -86,6 +93,54 @@ class LaneResultsListenerTest {
 
         assertThat(readResults()).hasSize(4).allSatisfy(r -> assertThat(r.has("attachments")
                 && r.get("attachments").size() > 0).isFalse());
+    }
+
+    @Test
+    void aRetryOnAnotherDeviceSharesTheSlotsHistoryAndAPassAfterAFailureIsFlaky() throws IOException {
+        RunLane pixel = new RunLane("pixel-7", "android", "web-emulated", "Pixel 7", null);
+        RunLane iphone = new RunLane("iphone-se", "ios", "web-emulated", "iPhone SE", null);
+        runOn(results, pixel, new RunAttempt("pool", 1, false, null),
+                selectMethod(LaneFixture.class, "failsAnAssertion"));
+        runOn(results, iphone, new RunAttempt("pool", 2, true, null), selectMethod(LaneFixture.class, "passes"));
+
+        List<JsonNode> all = readResults();
+        JsonNode first = find(all, "failsAnAssertion", "pixel-7");
+        JsonNode retry = find(all, "passes", "iphone-se");
+        assertThat(retry.get("statusDetails").get("flaky").asBoolean()).isTrue();
+        assertThat(first.get("statusDetails").get("flaky").asBoolean()).isFalse();
+        assertThat(retry.get("parameters").toString()).contains("\"try\"");
+        // Same slot, so same history: Allure shows the first try under the retry's "Retries" tab.
+        String failedId = first.get("historyId").asText();
+        runOn(results, pixel, new RunAttempt("pool", 2, true, null),
+                selectMethod(LaneFixture.class, "failsAnAssertion"));
+        assertThat(readResults()).filteredOn(r -> r.get("historyId").asText().equals(failedId)).hasSize(2);
+    }
+
+    @Test
+    void aScenarioTheFarmEndedIsBrokenWithTheFarmsReason() throws IOException {
+        RunLane pixel = new RunLane("pixel-7", "android", "web-emulated", "Pixel 7", null);
+        runOn(results, pixel, new RunAttempt("pixel-7", 1, false,
+                () -> Optional.of("ended by the farm: no device activity for 120 s")),
+                selectMethod(LaneFixture.class, "failsAnAssertion"));
+
+        JsonNode result = find(readResults(), "failsAnAssertion", "pixel-7");
+        assertThat(result.get("status").asText()).isEqualTo("broken");
+        assertThat(result.get("statusDetails").get("message").asText())
+                .startsWith("ended by the farm: no device activity for 120 s (then: events stored");
+    }
+
+    @Test
+    void aScenarioNoDeviceCanRunIsASkippedResultWithTheReason() throws IOException {
+        AllureLifecycle lifecycle = new AllureLifecycle(new FileSystemResultsWriter(results));
+        LaneResultsListener.writeNotRunnable(lifecycle, "[engine:junit-jupiter]/[class:x]/[method:passes()]",
+                LaneFixture.class.getName(), "passes", "passes", "needs ios; the pool has android devices only");
+
+        JsonNode result = readResults().get(0);
+        assertThat(result.get("status").asText()).isEqualTo("skipped");
+        assertThat(result.get("statusDetails").get("message").asText())
+                .isEqualTo("not runnable on this pool: needs ios; the pool has android devices only");
+        assertThat(label(result, "epic")).isEqualTo("Telemetry");
+        assertThat(label(result, "feature")).isEqualTo("Delivery");
     }
 
     static LaneEvidence evidence(byte[] png, String log) {

@@ -1,0 +1,54 @@
+package dev.harrow.reports.summary;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FarmSummaryTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theJsonCarriesTotalsVerdictsTriesDevicesAndGaps() throws Exception {
+        FarmSummary summary = SummaryFixtures.everyKindOfVerdict();
+        Path file = dir.resolve("out/farm-summary.json");
+
+        summary.writeJson(file);
+
+        JsonNode json = new ObjectMapper().readTree(file.toFile());
+        assertThat(json.get("exitCode").asInt()).isEqualTo(1);
+        assertThat(json.get("mode").asText()).isEqualTo("distribute");
+        assertThat(json.get("shard").asText()).isEqualTo("1/2");
+        assertThat(json.get("totals").get("flaky").asInt()).isEqualTo(1);
+        assertThat(json.get("totals").get("not-run").asInt()).isEqualTo(1);
+        JsonNode flaky = json.get("scenarios").get(1);
+        assertThat(flaky.get("outcome").asText()).isEqualTo("flaky");
+        assertThat(flaky.get("attempts")).hasSize(2);
+        assertThat(flaky.get("attempts").get(0).get("device").asText()).isEqualTo("pixel-7");
+        assertThat(json.get("devices").get(0).get("state").asText()).isEqualTo("quarantined");
+        assertThat(json.get("notRunnable").get(0).get("needs").asText()).isEqualTo("ios, push-inbox");
+        try (var files = Files.list(file.getParent())) {
+            assertThat(files).as("no partial file left behind").containsExactly(file);
+        }
+    }
+
+    @Test
+    void theConsoleTextSpellsOutEveryVerdictThatIsNotAPlainPass() {
+        String text = SummaryFixtures.everyKindOfVerdict().toText();
+
+        assertThat(text).contains("2 device(s), distribute, shard 1/2, 7 verdict(s): 2 passed, 1 flaky, 1 failed, "
+                + "1 broken, 1 skipped, 1 not run (75.0 s)");
+        assertThat(text).contains("FLAKY   refunds [pool]: failed on pixel-7 (AssertionFailedError: expected 2 "
+                + "events), then passed on iphone-se");
+        assertThat(text).contains("FAILED  queues [pool]: failed on pixel-7");
+        assertThat(text).contains("QUARANTINED: 3 infrastructure failures in a row");
+        assertThat(text).contains("NOT RUNNABLE on this pool: arrives (needs ios, push-inbox)");
+        assertThat(text).contains("NOT-RUN stranded [pool]: every device that can run it is quarantined");
+        assertThat(text).doesNotContain("pays [pool]").contains("PROBLEM a problem");
+    }
+}
