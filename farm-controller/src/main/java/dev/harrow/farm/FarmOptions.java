@@ -1,5 +1,10 @@
 package dev.harrow.farm;
 
+import dev.harrow.device.Platform;
+import dev.harrow.device.config.PoolMode;
+import dev.harrow.farm.plan.Shard;
+import dev.harrow.farm.schedule.FarmSchedule;
+import dev.harrow.farm.schedule.RunProgress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -10,18 +15,21 @@ import java.util.regex.PatternSyntaxException;
 /**
  * What one farm run does, as plain validated data.
  *
- * @param scenarioFilter which scenarios run: a regular expression matched against {@code Class#method} and the
- *        class's simple name
- * @param deviceFilter which devices of the pool run: names, or empty for all
+ * @param timingsFile where scenario durations are kept between runs
+ * @param mode how the pool is spent; null for what devices.yml says
+ * @param schedule retries, timeouts and agent patience
+ * @param progress how progress is shown
  */
 public record FarmOptions(
         Path devicesFile,
         ScenarioSuite suite,
         Path outputDir,
         Path reportDir,
-        Set<String> tags,
-        Pattern scenarioFilter,
-        Set<String> deviceFilter) {
+        Path timingsFile,
+        Selection selection,
+        PoolMode mode,
+        FarmSchedule.Settings schedule,
+        RunProgress.Style progress) {
 
     public static final String DEFAULT_TAG = "scenario";
 
@@ -32,9 +40,39 @@ public record FarmOptions(
         devicesFile = devicesFile.toAbsolutePath().normalize();
         outputDir = outputDir.toAbsolutePath().normalize();
         reportDir = reportDir == null ? outputDir.resolve("allure-report") : reportDir.toAbsolutePath().normalize();
-        tags = Set.copyOf(tags);
-        scenarioFilter = scenarioFilter == null ? Pattern.compile(".*") : scenarioFilter;
-        deviceFilter = Set.copyOf(deviceFilter);
+        timingsFile = timingsFile == null ? defaultTimings(devicesFile) : timingsFile.toAbsolutePath().normalize();
+        selection = selection == null ? Selection.all() : selection;
+        schedule = schedule == null ? FarmSchedule.Settings.defaults() : schedule;
+        progress = progress == null ? RunProgress.Style.PLAIN : progress;
+    }
+
+    /** Every scenario tagged "scenario" on every device, as devices.yml says, with the default limits. */
+    public static FarmOptions of(Path devicesFile, ScenarioSuite suite, Path outputDir) {
+        return new FarmOptions(devicesFile, suite, outputDir, null, null, null, null, null, null);
+    }
+
+    public FarmOptions withSelection(Selection value) {
+        return new FarmOptions(devicesFile, suite, outputDir, reportDir, timingsFile, value, mode, schedule, progress);
+    }
+
+    public FarmOptions withMode(PoolMode value) {
+        return new FarmOptions(devicesFile, suite, outputDir, reportDir, timingsFile, selection, value, schedule,
+                progress);
+    }
+
+    public FarmOptions withSchedule(FarmSchedule.Settings value) {
+        return new FarmOptions(devicesFile, suite, outputDir, reportDir, timingsFile, selection, mode, value,
+                progress);
+    }
+
+    public FarmOptions withTimings(Path value) {
+        return new FarmOptions(devicesFile, suite, outputDir, reportDir, value, selection, mode, schedule, progress);
+    }
+
+    /** Timings live beside the pool they were measured on, in {@code .harrow/} (ignored by git, cached by CI). */
+    static Path defaultTimings(Path devicesFile) {
+        Path dir = devicesFile.toAbsolutePath().getParent();
+        return dir.resolve(".harrow").resolve("timings.json");
     }
 
     public Path resultsDir() {
@@ -45,8 +83,53 @@ public record FarmOptions(
         return outputDir.resolve("farm-summary.json");
     }
 
+    public Path junitDir() {
+        return outputDir.resolve("junit");
+    }
+
     public Path runtimeDir() {
         return outputDir.resolve("runtime");
+    }
+
+    /**
+     * Which scenarios and devices take part.
+     *
+     * @param tags JUnit tag expressions selecting scenarios
+     * @param excludedTags tag expressions dropping them
+     * @param scenarioFilter a regular expression for {@code Class#method} or the simple class name
+     * @param devices device names, or empty for the whole pool
+     * @param platforms platforms to run on, or empty for all; scenarios only for other platforms are left out
+     * @param shard the part of the suite this run takes, or null for all of it
+     */
+    public record Selection(Set<String> tags, Set<String> excludedTags, Pattern scenarioFilter, Set<String> devices,
+                            Set<Platform> platforms, Shard shard) {
+        public Selection {
+            tags = tags.isEmpty() ? Set.of(DEFAULT_TAG) : Set.copyOf(tags);
+            excludedTags = Set.copyOf(excludedTags);
+            scenarioFilter = scenarioFilter == null ? Pattern.compile(".*") : scenarioFilter;
+            devices = Set.copyOf(devices);
+            platforms = Set.copyOf(platforms);
+        }
+
+        public static Selection all() {
+            return new Selection(Set.of(), Set.of(), null, Set.of(), Set.of(), null);
+        }
+
+        public Selection withTags(Set<String> value) {
+            return new Selection(value, excludedTags, scenarioFilter, devices, platforms, shard);
+        }
+
+        public Selection withScenarios(String regex) {
+            return new Selection(tags, excludedTags, scenarioPattern(regex), devices, platforms, shard);
+        }
+
+        public Selection withShard(Shard value) {
+            return new Selection(tags, excludedTags, scenarioFilter, devices, platforms, value);
+        }
+
+        public Selection withDevices(Set<String> value) {
+            return new Selection(tags, excludedTags, scenarioFilter, value, platforms, shard);
+        }
     }
 
     static Pattern scenarioPattern(String regex) {
@@ -58,10 +141,10 @@ public record FarmOptions(
         }
     }
 
-    static Set<String> deviceNames(String spec) {
+    static Set<String> names(String spec) {
         if (spec == null || spec.isBlank() || spec.equals("*")) {
             return Set.of();
         }
-        return Set.copyOf(List.of(spec.split("\\s*,\\s*")));
+        return Set.copyOf(List.of(spec.trim().split("\\s*,\\s*")));
     }
 }

@@ -1,21 +1,27 @@
 package dev.harrow.farm;
 
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClasspathRoots;
-
-import dev.harrow.device.DeviceKind;
 import dev.harrow.device.config.DevicePool;
 import dev.harrow.device.config.DeviceSpec;
 import dev.harrow.device.config.DevicesFile;
 import dev.harrow.device.config.DevicesFileException;
-import dev.harrow.device.provider.DeviceProvider;
-import dev.harrow.device.provider.DeviceProviders;
-import dev.harrow.device.runtime.AppiumHome;
-import dev.harrow.device.runtime.AppiumServer;
+import dev.harrow.device.config.PoolMode;
 import dev.harrow.device.runtime.MissingPrerequisiteException;
 import dev.harrow.device.runtime.WorkDirs;
+import dev.harrow.farm.plan.DurationEstimates;
+import dev.harrow.farm.plan.FileTimingStore;
+import dev.harrow.farm.plan.RunPlan;
+import dev.harrow.farm.plan.ScenarioRef;
+import dev.harrow.farm.plan.SuiteDiscovery;
+import dev.harrow.farm.plan.TimingStore;
+import dev.harrow.farm.schedule.FarmSchedule;
+import dev.harrow.farm.schedule.RunProgress;
 import dev.harrow.reports.allure.AllureCommandline;
-import dev.harrow.reports.summary.DeviceRuns;
+import dev.harrow.reports.allure.LaneResultsListener;
+import dev.harrow.reports.junit.SurefireXml;
+import dev.harrow.reports.summary.Attempt;
+import dev.harrow.reports.summary.DeviceReport;
 import dev.harrow.reports.summary.FarmSummary;
+import dev.harrow.reports.summary.NotRunnable;
 import dev.harrow.reports.summary.Outcome;
 import dev.harrow.reports.summary.ScenarioRun;
 import io.qameta.allure.Allure;
@@ -27,172 +33,182 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.function.Function;
 import java.util.stream.Collectors;
-import org.junit.platform.engine.discovery.ClassNameFilter;
-import org.junit.platform.engine.support.descriptor.MethodSource;
-import org.junit.platform.launcher.EngineFilter;
-import org.junit.platform.launcher.TagFilter;
-import org.junit.platform.launcher.TestIdentifier;
-import org.junit.platform.launcher.TestPlan;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * One run of the farm: every selected scenario on every selected device of the pool, devices in parallel. Writes
- * Allure results, {@code farm-summary.json} and the HTML report; returns the summary, whose exit code is 0 when
- * every run passed, 1 when a scenario failed, 2 on a configuration or infrastructure error.
+ * One run of the farm: discovers the suite, plans its slots on the pool (matrix, per platform or distributed),
+ * takes this shard's part, and schedules it across the devices, longest expected first, with retries, timeouts and
+ * quarantine. Writes Allure results and the HTML report, {@code farm-summary.json}, JUnit XML and the timings for
+ * the next run; returns the summary, whose exit code is 0 when every verdict passed, 1 when a scenario failed, 2 on
+ * a configuration or infrastructure error.
  */
 public final class FarmRun {
     public static final int PASSED = 0;
     public static final int SCENARIO_FAILED = 1;
     public static final int INFRASTRUCTURE = 2;
+    private static final Logger log = LoggerFactory.getLogger(FarmRun.class);
 
     private final FarmOptions options;
     private final PrintStream out;
+    private final FarmRuntime.Starter runtime;
 
     public FarmRun(FarmOptions options, PrintStream out) {
+        this(options, out, LocalRuntime::start);
+    }
+
+    FarmRun(FarmOptions options, PrintStream out, FarmRuntime.Starter runtime) {
         this.options = options;
         this.out = out;
+        this.runtime = runtime;
     }
 
     public FarmSummary run() {
         Instant started = Instant.now();
-        List<String> problems = new ArrayList<>();
         DevicePool pool;
         List<DeviceSpec> devices;
+        PoolMode mode;
         List<ScenarioRef> scenarios;
         try {
             pool = DevicesFile.load(options.devicesFile());
             devices = selectDevices(pool);
+            mode = options.mode() != null ? options.mode() : pool.mode();
             scenarios = discover();
         } catch (DevicesFileException | IllegalArgumentException e) {
-            return finish(started, List.of(e.getMessage()), List.of());
+            return finish(started, null, null, List.of(e.getMessage()), new FarmSchedule.Result(List.of(),
+                    List.of()), List.of());
         }
+        String shard = options.selection().shard() == null ? null : options.selection().shard().toString();
         if (scenarios.isEmpty()) {
-            return finish(started, List.of("no scenario in " + options.suite().roots() + " matches tags "
-                    + options.tags() + " and --scenario " + options.scenarioFilter()), List.of());
+            return finish(started, mode, shard, List.of("no scenario in " + options.suite().roots() + " matches tags "
+                    + options.selection().tags() + " and --scenario " + options.selection().scenarioFilter()),
+                    new FarmSchedule.Result(List.of(), List.of()), List.of());
         }
 
-        Progress progress = new Progress(out, devices.size() * scenarios.size());
-        progress.note(devices.size() + " device(s) from " + pool.source() + ", " + scenarios.size()
-                + " scenario(s): " + scenarios.stream().map(ScenarioRef::shortName).collect(Collectors.joining(", ")));
+        TimingStore timings = FileTimingStore.open(options.timingsFile());
+        DurationEstimates estimates = DurationEstimates.from(timings, scenarios);
+        RunPlan plan = RunPlan.of(scenarios, devices, mode);
+        if (options.selection().shard() != null) {
+            Map<String, Long> slots = plan.slotsPerScenario();
+            plan = plan.only(options.selection().shard().select(scenarios,
+                    s -> estimates.of(s).toMillis() * slots.getOrDefault(s.id(), 0L)));
+        }
         AllureLifecycle allure = allureLifecycle();
-        List<DeviceRuns> results = new ArrayList<>();
-        WorkDirs dirs = new WorkDirs(options.runtimeDir());
-        try (FarmServices services = FarmServices.start();
-             RunningAppium appium = RunningAppium.startIfNeeded(devices, dirs)) {
-            progress.note("backend on " + services.connection().baseUri() + appium.describe());
-            DeviceProviders providers = DeviceProviders.standard(appium.server().map(AppiumServer::url).orElse(null),
-                    dirs);
-            results.addAll(runDevices(devices, scenarios, providers, services.scenarioParameters(), allure, progress,
-                    new DeviceLogForwarder(services.connection())));
-            writeEnvironment(pool, devices, appium);
+        writeNotRunnable(allure, plan, scenarios);
+
+        List<String> problems = new ArrayList<>();
+        FarmSchedule.Result result = new FarmSchedule.Result(List.of(), List.of());
+        try (RunProgress progress = new RunProgress(out, options.progress())) {
+            progress.note(describe(pool, devices, mode, shard, plan, estimates));
+            if (!plan.slots().isEmpty()) {
+                result = schedule(plan, devices, estimates, allure, progress, pool, mode, problems);
+            }
+        }
+        recordTimings(timings, result.verdicts());
+        generateReport().ifPresent(problems::add);
+        return finish(started, mode, shard, problems, result, plan.notRunnable());
+    }
+
+    private FarmSchedule.Result schedule(RunPlan plan, List<DeviceSpec> devices, DurationEstimates estimates,
+                                         AllureLifecycle allure, RunProgress progress, DevicePool pool,
+                                         PoolMode mode, List<String> problems) {
+        try (FarmRuntime running = runtime.start(devices, options, allure)) {
+            progress.note(running.describe());
+            FarmSchedule.Result result = FarmSchedule.run(plan, devices, running::provider, running.executor(),
+                    estimates, options.schedule(), progress, options.suite().classLoader());
+            writeEnvironment(pool, devices, mode, running.environment());
+            return result;
         } catch (MissingPrerequisiteException e) {
             problems.add(e.getMessage());
         } catch (RuntimeException | LinkageError e) {
+            log.error("the farm could not run", e);
             problems.add("the farm could not run: " + e);
         }
-
-        generateReport().ifPresent(problems::add);
-        return finish(started, problems, results);
-    }
-
-    private List<DeviceRuns> runDevices(List<DeviceSpec> devices, List<ScenarioRef> scenarios,
-                                        DeviceProviders providers, Map<String, String> parameters,
-                                        AllureLifecycle allure, Progress progress, DeviceLogForwarder logs) {
-        ExecutorService pool = Executors.newFixedThreadPool(devices.size());
-        try {
-            List<Future<DeviceRuns>> futures = new ArrayList<>();
-            for (DeviceSpec spec : devices) {
-                DeviceProvider provider = providers.forKind(spec.kind()).orElse(null);
-                if (provider == null) {
-                    String why = "no provider for kind " + spec.kind().wire() + " on this host (docs/DEVICES.md)";
-                    progress.note(spec.name() + " is unavailable: " + why);
-                    futures.add(CompletableFuture.completedFuture(new DeviceRuns(spec.name(),
-                            spec.platform().wire(), spec.kind().wire(), spec.profile(), why, scenarios.stream()
-                            .map(s -> new ScenarioRun(s.id(), s.displayName(), Outcome.NOT_RUN, 0, why)).toList())));
-                    continue;
-                }
-                futures.add(pool.submit(new DeviceWorker(spec, provider, scenarios, options.suite(), parameters,
-                        allure, progress, logs)));
-            }
-            List<DeviceRuns> results = new ArrayList<>();
-            for (Future<DeviceRuns> future : futures) {
-                results.add(future.get());
-            }
-            return results;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("a device worker failed: " + e.getCause(), e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+        return new FarmSchedule.Result(List.of(), List.of());
     }
 
     private List<DeviceSpec> selectDevices(DevicePool pool) {
-        if (options.deviceFilter().isEmpty()) {
-            return pool.devices();
-        }
-        for (String name : options.deviceFilter()) {
+        Set<String> names = options.selection().devices();
+        for (String name : names) {
             if (pool.device(name).isEmpty()) {
                 throw new IllegalArgumentException("--device " + name + " is not in " + pool.source() + " (devices: "
                         + pool.devices().stream().map(DeviceSpec::name).collect(Collectors.joining(", ")) + ")");
             }
         }
-        return pool.devices().stream().filter(d -> options.deviceFilter().contains(d.name())).toList();
+        List<DeviceSpec> selected = pool.devices().stream()
+                .filter(d -> names.isEmpty() || names.contains(d.name()))
+                .filter(d -> options.selection().platforms().isEmpty()
+                        || options.selection().platforms().contains(d.platform()))
+                .toList();
+        if (selected.isEmpty()) {
+            throw new IllegalArgumentException("no device of " + pool.source() + " is on platform "
+                    + options.selection().platforms() + (names.isEmpty() ? "" : " among " + names));
+        }
+        return selected;
     }
 
-    /** The suite's scenarios: Jupiter tests under its roots carrying one of the tags, matching the filter. */
+    /** The suite's scenarios; with --platform, those for other platforms only are left out, not reported. */
     List<ScenarioRef> discover() {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(options.suite().classLoader());
-        try {
-            TestPlan plan = LauncherFactory.create().discover(LauncherDiscoveryRequestBuilder.request()
-                    .selectors(selectClasspathRoots(Set.copyOf(options.suite().roots())))
-                    .filters(EngineFilter.includeEngines("junit-jupiter"),
-                            TagFilter.includeTags(List.copyOf(options.tags())),
-                            ClassNameFilter.includeClassNamePatterns(".*"))
-                    .build());
-            List<ScenarioRef> found = new ArrayList<>();
-            for (TestIdentifier root : plan.getRoots()) {
-                collect(plan, root, found);
+        FarmOptions.Selection selection = options.selection();
+        List<ScenarioRef> found = new SuiteDiscovery(selection.tags(), selection.excludedTags(),
+                selection.scenarioFilter()).discover(options.suite());
+        if (selection.platforms().isEmpty()) {
+            return found;
+        }
+        return found.stream().filter(s -> s.needs().platforms().isEmpty()
+                || s.needs().platforms().stream().anyMatch(selection.platforms()::contains)).toList();
+    }
+
+    private static String describe(DevicePool pool, List<DeviceSpec> devices, PoolMode mode, String shard,
+                                   RunPlan plan, DurationEstimates estimates) {
+        long scenarios = plan.slots().stream().map(s -> s.scenario().id()).distinct().count();
+        long expected = plan.slots().stream().mapToLong(s -> estimates.of(s.scenario()).toMillis()).sum();
+        long known = plan.slots().stream().filter(s -> estimates.isKnown(s.scenario())).count();
+        StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%d device(s) from %s, %s%s: %d scenario(s) "
+                        + "in %d slot(s), %.0f s of expected work (%d of %d slots timed before)", devices.size(),
+                pool.source().getFileName(), mode.wire(), shard == null ? "" : ", shard " + shard, scenarios,
+                plan.slots().size(), expected / 1000.0, known, plan.slots().size()));
+        if (!plan.notRunnable().isEmpty()) {
+            text.append("; ").append(plan.notRunnable().size()).append(" not runnable on this pool");
+        }
+        return text.toString();
+    }
+
+    private void writeNotRunnable(AllureLifecycle allure, RunPlan plan, List<ScenarioRef> scenarios) {
+        Map<String, ScenarioRef> byId = scenarios.stream().collect(Collectors.toMap(ScenarioRef::id,
+                Function.identity(), (a, b) -> a));
+        for (NotRunnable gap : plan.notRunnable()) {
+            ScenarioRef scenario = byId.get(gap.scenario());
+            LaneResultsListener.writeNotRunnable(allure, scenario.uniqueId(), scenario.className(),
+                    scenario.methodName(), scenario.displayName(), "needs " + gap.needs() + "; " + gap.reason());
+        }
+    }
+
+    /** Passes only: how long a scenario takes when it works is what the next schedule needs. */
+    private static void recordTimings(TimingStore timings, List<ScenarioRun> verdicts) {
+        for (ScenarioRun verdict : verdicts) {
+            for (Attempt attempt : verdict.attempts()) {
+                if (attempt.outcome() == Outcome.PASSED && !attempt.infrastructure()) {
+                    timings.recordPass(verdict.scenario(), Duration.ofMillis(attempt.durationMillis()));
+                }
             }
-            return found.stream().filter(this::selected).toList();
-        } finally {
-            thread.setContextClassLoader(previous);
         }
-    }
-
-    private static void collect(TestPlan plan, TestIdentifier node, List<ScenarioRef> found) {
-        if (node.isTest()) {
-            node.getSource().filter(MethodSource.class::isInstance).map(MethodSource.class::cast).ifPresent(m ->
-                    found.add(new ScenarioRef(node.getUniqueId(), m.getClassName(), m.getMethodName(),
-                            node.getDisplayName())));
+        try {
+            timings.save();
+        } catch (UncheckedIOException e) {
+            log.warn("timings not saved: {}", e.getMessage());
         }
-        for (TestIdentifier child : plan.getChildren(node)) {
-            collect(plan, child, found);
-        }
-    }
-
-    private boolean selected(ScenarioRef scenario) {
-        String simple = scenario.className().substring(scenario.className().lastIndexOf('.') + 1);
-        return options.scenarioFilter().matcher(scenario.id()).find()
-                || options.scenarioFilter().matcher(simple).matches();
     }
 
     private AllureLifecycle allureLifecycle() {
@@ -210,12 +226,16 @@ public final class FarmRun {
     }
 
     /** The report's Environment widget: what this run ran on. */
-    private void writeEnvironment(DevicePool pool, List<DeviceSpec> devices, RunningAppium appium) {
+    private void writeEnvironment(DevicePool pool, List<DeviceSpec> devices, PoolMode mode,
+                                  Map<String, String> runtimeEnvironment) {
         Properties env = new Properties();
         env.setProperty("Device pool", pool.source().toString());
+        env.setProperty("Mode", mode.wire());
+        if (options.selection().shard() != null) {
+            env.setProperty("Shard", options.selection().shard().toString());
+        }
         env.setProperty("Devices", devices.stream().map(DeviceSpec::toString).collect(Collectors.joining("; ")));
-        env.setProperty("Backend", "embedded (in-process), MongoDB-compatible store in memory");
-        appium.server().ifPresent(s -> env.setProperty("Appium", AppiumHome.locate().version()));
+        runtimeEnvironment.forEach(env::setProperty);
         env.setProperty("Java", System.getProperty("java.version"));
         try (OutputStream outStream = Files.newOutputStream(options.resultsDir().resolve("environment.properties"))) {
             env.store(outStream, null);
@@ -234,49 +254,30 @@ public final class FarmRun {
         }
     }
 
-    private FarmSummary finish(Instant started, List<String> problems, List<DeviceRuns> devices) {
+    private FarmSummary finish(Instant started, PoolMode mode, String shard, List<String> problems,
+                               FarmSchedule.Result result, List<NotRunnable> notRunnable) {
+        List<String> allProblems = new ArrayList<>(problems);
+        List<DeviceReport> out = result.devices().stream().filter(d -> !d.state().equals(DeviceReport.OK)).toList();
+        boolean notRun = result.verdicts().stream().anyMatch(v -> v.outcome() == Outcome.NOT_RUN);
+        if (notRun && !out.isEmpty()) {
+            allProblems.add("devices out of the run: " + out.stream().map(d -> d.device() + " (" + d.state() + ": "
+                    + d.reason() + ")").collect(Collectors.joining(", ")));
+        }
+        boolean failed = result.verdicts().stream().anyMatch(v -> v.outcome().isFailure()
+                || v.outcome() == Outcome.FLAKY && options.schedule().retries().flakyFails());
         int exit;
-        boolean notRun = devices.stream().anyMatch(d -> d.count(Outcome.NOT_RUN) > 0);
-        boolean failed = devices.stream().anyMatch(d -> d.count(Outcome.FAILED) + d.count(Outcome.BROKEN) > 0);
-        if (!problems.isEmpty() || devices.isEmpty() || notRun) {
+        if (!allProblems.isEmpty() || notRun) {
             exit = INFRASTRUCTURE;
         } else if (failed) {
             exit = SCENARIO_FAILED;
         } else {
             exit = PASSED;
         }
-        FarmSummary summary = FarmSummary.of(started, Instant.now(), options.devicesFile().toString(), exit, problems,
-                devices);
+        FarmSummary summary = FarmSummary.of(started, Instant.now(), options.devicesFile().toString(),
+                mode == null ? null : mode.wire(), shard, exit, allProblems, result.verdicts(), result.devices(),
+                notRunnable);
         summary.writeJson(options.summaryFile());
+        SurefireXml.write(summary, options.junitDir());
         return summary;
-    }
-
-    /** The local Appium server when some device needs it; nothing otherwise. */
-    private static final class RunningAppium implements AutoCloseable {
-        private final AppiumServer server;
-
-        private RunningAppium(AppiumServer server) {
-            this.server = server;
-        }
-
-        static RunningAppium startIfNeeded(List<DeviceSpec> devices, WorkDirs dirs) {
-            boolean needed = devices.stream().anyMatch(d -> d.kind() == DeviceKind.WEB_EMULATED);
-            return new RunningAppium(needed ? AppiumServer.start(dirs) : null);
-        }
-
-        Optional<AppiumServer> server() {
-            return Optional.ofNullable(server);
-        }
-
-        String describe() {
-            return server == null ? "" : ", Appium on " + server.url();
-        }
-
-        @Override
-        public void close() {
-            if (server != null) {
-                server.close();
-            }
-        }
     }
 }

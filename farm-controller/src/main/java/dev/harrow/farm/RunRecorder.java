@@ -1,7 +1,7 @@
 package dev.harrow.farm;
 
+import dev.harrow.farm.schedule.AttemptResult;
 import dev.harrow.reports.summary.Outcome;
-import dev.harrow.reports.summary.ScenarioRun;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -11,16 +11,11 @@ import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.opentest4j.TestAbortedException;
 
-/** Turns what the launcher reports about one scenario execution into a {@link ScenarioRun}. */
+/** Turns what the launcher reports about one try of a scenario into an {@link AttemptResult}. */
 final class RunRecorder implements TestExecutionListener {
-    private final ScenarioRef scenario;
     private final Map<String, Long> started = new ConcurrentHashMap<>();
-    private final List<ScenarioRun> runs = new ArrayList<>();
+    private final List<AttemptResult> runs = new ArrayList<>();
     private volatile String containerFailure;
-
-    RunRecorder(ScenarioRef scenario) {
-        this.scenario = scenario;
-    }
 
     @Override
     public void executionStarted(TestIdentifier test) {
@@ -56,17 +51,17 @@ final class RunRecorder implements TestExecutionListener {
     }
 
     private synchronized void record(Outcome outcome, long millis, String message) {
-        runs.add(new ScenarioRun(scenario.id(), scenario.displayName(), outcome, millis, message));
+        runs.add(new AttemptResult(outcome, millis, message));
     }
 
     /** The run, or a broken one when the launcher reported nothing (the scenario could not even be found). */
-    synchronized ScenarioRun result() {
+    synchronized AttemptResult result() {
         if (!runs.isEmpty()) {
             return runs.get(0);
         }
         String why = containerFailure != null ? "the scenario class failed before the scenario: " + containerFailure
                 : "the launcher did not run the scenario (not found in the suite?)";
-        return new ScenarioRun(scenario.id(), scenario.displayName(), Outcome.BROKEN, 0, why);
+        return new AttemptResult(Outcome.BROKEN, 0, why);
     }
 
     private static String message(TestExecutionResult result) {

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harrow.device.junit.DeviceLeases;
 import dev.harrow.farm.fixtures.UserAgentFixture;
-import dev.harrow.reports.summary.DeviceRuns;
 import dev.harrow.reports.summary.FarmSummary;
 import dev.harrow.reports.summary.Outcome;
+import dev.harrow.reports.summary.ScenarioRun;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,12 +17,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The farm on real emulated devices (Appium, Chromium), and its configuration and command-line errors. */
 class FarmRunTest {
     @TempDir
     Path dir;
@@ -35,8 +35,9 @@ class FarmRunTest {
     FarmOptions options(String devicesYaml, String scenarioRegex) throws Exception {
         Path devices = dir.resolve("devices.yml");
         Files.writeString(devices, devicesYaml);
-        return new FarmOptions(devices, ScenarioSuite.onClasspath(List.of(fixtureRoot())), dir.resolve("out"), null,
-                Set.of("farm-fixture"), Pattern.compile(scenarioRegex), Set.of());
+        return FarmOptions.of(devices, ScenarioSuite.onClasspath(List.of(fixtureRoot())), dir.resolve("out"))
+                .withSelection(FarmOptions.Selection.all().withTags(Set.of("farm-fixture"))
+                        .withScenarios(scenarioRegex));
     }
 
     FarmSummary run(FarmOptions options) {
@@ -55,25 +56,29 @@ class FarmRunTest {
         FarmSummary summary = run(options);
 
         assertThat(summary.exitCode()).as(console.toString()).isEqualTo(FarmRun.SCENARIO_FAILED);
-        assertThat(summary.devices()).extracting(DeviceRuns::device).containsExactly("phone-a", "phone-i");
-        DeviceRuns android = summary.devices().get(0);
-        DeviceRuns ios = summary.devices().get(1);
-        assertThat(android.count(Outcome.PASSED)).isEqualTo(2);
-        assertThat(ios.count(Outcome.PASSED)).isEqualTo(1);
-        assertThat(ios.count(Outcome.FAILED)).isEqualTo(1);
-        assertThat(ios.runs()).filteredOn(r -> r.outcome() == Outcome.FAILED).singleElement()
-                .satisfies(r -> assertThat(r.message()).contains("Android"));
+        assertThat(summary.mode()).isEqualTo("matrix");
+        assertThat(summary.scenarios()).hasSize(4);
+        assertThat(summary.decidedOn("phone-a")).extracting(ScenarioRun::outcome)
+                .containsOnly(Outcome.PASSED).hasSize(2);
+        List<ScenarioRun> ios = summary.decidedOn("phone-i");
+        assertThat(ios).extracting(ScenarioRun::outcome).containsExactlyInAnyOrder(Outcome.PASSED, Outcome.FAILED);
+        assertThat(ios).filteredOn(r -> r.outcome() == Outcome.FAILED).singleElement().satisfies(r -> {
+            assertThat(r.message()).contains("Android");
+            assertThat(r.attempts()).as("retried, on its own device: the verdict is about it").hasSize(2)
+                    .allSatisfy(a -> assertThat(a.device()).isEqualTo("phone-i"));
+        });
 
         JsonNode json = new ObjectMapper().readTree(options.summaryFile().toFile());
         assertThat(json.get("exitCode").asInt()).isEqualTo(1);
         assertThat(json.get("totals").get("failed").asInt()).isEqualTo(1);
         assertThat(resultHosts(options.resultsDir())).containsExactlyInAnyOrder("phone-a", "phone-a", "phone-i",
-                "phone-i");
+                "phone-i", "phone-i");
         assertThat(options.resultsDir().resolve("environment.properties")).isRegularFile();
         assertThat(deviceLogAttachments(options.resultsDir())).anySatisfy(log ->
                 assertThat(log).contains("ERROR [browser]").contains("fixture console line"));
         assertThat(options.reportDir().resolve("index.html")).isRegularFile();
-        assertThat(console.toString()).contains("[farm 4/4");
+        assertThat(options.junitDir().resolve("TEST-" + UserAgentFixture.class.getName() + ".xml")).isRegularFile();
+        assertThat(console.toString()).contains("[farm 4/4").contains("FAILED, retrying");
 
         assertThat(DeviceLeases.held()).isZero();
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive))
@@ -90,9 +95,15 @@ class FarmRunTest {
         FarmSummary summary = run(options);
 
         assertThat(summary.exitCode()).isEqualTo(FarmRun.INFRASTRUCTURE);
-        DeviceRuns device = summary.devices().get(0);
-        assertThat(device.unavailable()).contains("could not create a session on lab-phone");
-        assertThat(device.runs()).singleElement().satisfies(r -> assertThat(r.outcome()).isEqualTo(Outcome.NOT_RUN));
+        assertThat(summary.devices()).singleElement().satisfies(d -> {
+            assertThat(d.state()).isEqualTo("unavailable");
+            assertThat(d.reason()).contains("could not create a session on lab-phone");
+        });
+        assertThat(summary.scenarios()).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(Outcome.NOT_RUN);
+            assertThat(r.message()).contains("every device that can run it is out of the run: lab-phone");
+        });
+        assertThat(summary.problems()).singleElement().asString().startsWith("devices out of the run: lab-phone");
     }
 
     @Test
@@ -125,51 +136,80 @@ class FarmRunTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream errStream = new PrintStream(err, true, StandardCharsets.UTF_8);
         PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        String suite = dir.toString();
 
-        assertThat(FarmMain.run(new String[] {"--suite", "x"}, out, errStream)).isEqualTo(FarmRun.INFRASTRUCTURE);
-        assertThat(FarmMain.run(new String[] {"--devices", "d.yml", "--suite", dir.toString(), "--bogus", "1"}, out,
-                errStream)).isEqualTo(FarmRun.INFRASTRUCTURE);
-        assertThat(FarmMain.run(new String[] {"--devices", "d.yml", "--suite", dir.toString(), "--scenario", "("},
-                out, errStream)).isEqualTo(FarmRun.INFRASTRUCTURE);
+        for (String[] args : List.of(
+                new String[] {"--suite", "x"},
+                new String[] {"--devices", "d.yml", "--suite", suite, "--bogus", "1"},
+                new String[] {"--devices", "d.yml", "--suite", suite, "--scenario", "("},
+                new String[] {"--devices", "d.yml", "--suite", suite, "--shard", "0/4"},
+                new String[] {"--devices", "d.yml", "--suite", suite, "--shard", "half"},
+                new String[] {"--devices", "d.yml", "--suite", suite, "--mode", "spread"},
+                new String[] {"--devices", "d.yml", "--suite", suite, "--scenario-timeout", "ten"},
+                new String[] {"--devices", "d.yml", "--suite", suite, "--retries", "-1"},
+                new String[] {"--devices", "d.yml", "--suite", suite, "--platform", "symbian"})) {
+            assertThat(FarmMain.run(args, out, errStream)).as(String.join(" ", args))
+                    .isEqualTo(FarmRun.INFRASTRUCTURE);
+        }
 
         assertThat(err.toString()).contains("--devices is required").contains("unknown option --bogus")
-                .contains("is not a regular expression").contains("usage: farm");
+                .contains("is not a regular expression").contains("shard 0/4 does not exist: shards are numbered")
+                .contains("--shard 'half' is not i/n").contains("--mode spread is not a mode; use one of matrix")
+                .contains("--scenario-timeout 'ten' is not a duration").contains("--retries '-1' is not a count")
+                .contains("--platform symbian is not a platform").contains("usage: farm");
     }
 
-    private static List<String> deviceLogAttachments(Path results) throws Exception {
+    @Test
+    void emptyValuesKeepTheDefaultsSoBuildToolsCanPassUnsetProperties() {
+        FarmOptions options = FarmMain.parse(new String[] {"--devices", "d.yml", "--suite", dir.toString(),
+                "--mode", "", "--shard", " ", "--retries", "", "--scenario-timeout", "90s", "--device", "*"});
+
+        assertThat(options.mode()).isNull();
+        assertThat(options.selection().shard()).isNull();
+        assertThat(options.selection().devices()).isEmpty();
+        assertThat(options.schedule().retries().perScenario()).isEqualTo(1);
+        assertThat(options.schedule().limits().timeout()).hasSeconds(90);
+        assertThat(options.timingsFile()).isEqualTo(Path.of("d.yml").toAbsolutePath().getParent()
+                .resolve(".harrow/timings.json"));
+    }
+
+    static List<String> deviceLogAttachments(Path results) throws Exception {
         ObjectMapper json = new ObjectMapper();
         List<String> logs = new ArrayList<>();
-        try (Stream<Path> files = Files.list(results)) {
-            for (Path file : files.filter(f -> f.toString().endsWith("-result.json")).toList()) {
-                JsonNode attachments = json.readTree(file.toFile()).get("attachments");
-                for (JsonNode a : attachments == null ? List.<JsonNode>of() : List.copyOf(toList(attachments))) {
-                    if (a.get("name").asText().startsWith("Device log")) {
-                        logs.add(Files.readString(results.resolve(a.get("source").asText())));
-                    }
+        for (JsonNode result : results(results)) {
+            JsonNode attachments = result.get("attachments");
+            if (attachments == null) {
+                continue;
+            }
+            for (JsonNode a : attachments) {
+                if (a.get("name").asText().startsWith("Device log")) {
+                    logs.add(Files.readString(results.resolve(a.get("source").asText())));
                 }
             }
         }
         return logs;
     }
 
-    private static List<JsonNode> toList(JsonNode array) {
-        List<JsonNode> out = new ArrayList<>();
-        array.forEach(out::add);
-        return out;
-    }
-
-    private static List<String> resultHosts(Path results) throws Exception {
-        ObjectMapper json = new ObjectMapper();
+    static List<String> resultHosts(Path results) throws Exception {
         List<String> hosts = new ArrayList<>();
-        try (Stream<Path> files = Files.list(results)) {
-            for (Path file : files.filter(f -> f.toString().endsWith("-result.json")).toList()) {
-                for (JsonNode label : json.readTree(file.toFile()).get("labels")) {
-                    if (label.get("name").asText().equals("host")) {
-                        hosts.add(label.get("value").asText());
-                    }
+        for (JsonNode result : results(results)) {
+            for (JsonNode label : result.get("labels")) {
+                if (label.get("name").asText().equals("host")) {
+                    hosts.add(label.get("value").asText());
                 }
             }
         }
         return hosts;
+    }
+
+    static List<JsonNode> results(Path results) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        List<JsonNode> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(results)) {
+            for (Path file : files.filter(f -> f.toString().endsWith("-result.json")).toList()) {
+                out.add(json.readTree(file.toFile()));
+            }
+        }
+        return out;
     }
 }
