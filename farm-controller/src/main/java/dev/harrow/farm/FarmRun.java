@@ -277,6 +277,7 @@ public final class FarmRun {
                 mode == null ? null : mode.wire(), shard, exit, allProblems, result.verdicts(), result.devices(),
                 notRunnable);
         summary.writeJson(options.summaryFile());
+        summary.writeText(options.summaryFile().resolveSibling("farm-summary.txt"));
         SurefireXml.write(summary, options.junitDir());
         return summary;
     }

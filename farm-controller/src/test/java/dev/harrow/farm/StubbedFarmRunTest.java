@@ -93,6 +93,7 @@ class StubbedFarmRunTest {
         assertThat(summary.exitCode()).as(console.toString()).isEqualTo(FarmRun.PASSED);
         assertThat(summary.count(Outcome.FLAKY)).isEqualTo(1);
         assertThat(summary.toText()).contains("FLAKY   refunds() [pool]: failed on");
+        assertThat(options.summaryFile().resolveSibling("farm-summary.txt")).content().isEqualTo(summary.toText());
         String xml = Files.readString(options.junitDir().resolve("TEST-" + CLASS + ".xml"));
         assertThat(xml).contains("<testcase name=\"refunds[pool]\"").contains("<flakyFailure");
 
@@ -130,9 +131,12 @@ class StubbedFarmRunTest {
         Set<String> seen = new HashSet<>();
         int total = 0;
         for (int i = 1; i <= 3; i++) {
+            // As CI jobs of one pipeline do, every shard starts from the same timings (none here): the split is
+            // computed from them, so a shard that saw another's saved timings could split differently.
             FarmOptions options = options(ANDROID_PAIR).withMode(PoolMode.DISTRIBUTE)
                     .withSelection(FarmOptions.Selection.all().withTags(Set.of("stub-fixture"))
-                            .withShard(new Shard(i, 3)));
+                            .withShard(new Shard(i, 3)))
+                    .withTimings(dir.resolve("job-" + i).resolve("timings.json"));
             FarmSummary summary = run(options);
             assertThat(summary.exitCode()).isEqualTo(FarmRun.PASSED);
             assertThat(summary.shard()).isEqualTo(i + "/3");

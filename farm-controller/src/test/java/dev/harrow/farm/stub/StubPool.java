@@ -34,6 +34,8 @@ public final class StubPool {
     public final StubDeviceProvider provider = new StubDeviceProvider(DeviceKind.WEB_EMULATED);
     public final ScriptedScenarios scenarios = new ScriptedScenarios();
     public final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    private RunProgress.Style progressStyle = RunProgress.Style.PLAIN;
+    private Duration statusEvery = Duration.ofSeconds(5);
     private final List<DeviceSpec> devices = new ArrayList<>();
 
     public static DeviceSpec device(String name, Platform platform) {
@@ -45,6 +47,13 @@ public final class StubPool {
         for (String name : names) {
             devices.add(device(name, name.startsWith("iphone") ? Platform.IOS : Platform.ANDROID));
         }
+        return this;
+    }
+
+    /** How the run's progress is shown on {@link #console}. */
+    public StubPool progress(RunProgress.Style style, Duration statusEvery) {
+        this.progressStyle = style;
+        this.statusEvery = statusEvery;
         return this;
     }
 
@@ -69,7 +78,7 @@ public final class StubPool {
     public FarmSchedule.Result run(RunPlan plan, TimingStore timings, RetryPolicy retries, ScenarioLimits limits) {
         List<ScenarioRef> all = plan.slots().stream().map(s -> s.scenario()).distinct().toList();
         try (RunProgress progress = new RunProgress(new PrintStream(console, true, StandardCharsets.UTF_8),
-                RunProgress.Style.PLAIN, Duration.ofSeconds(5))) {
+                progressStyle, statusEvery)) {
             return FarmSchedule.run(plan, devices, kind -> Optional.of(provider), scenarios,
                     DurationEstimates.from(timings, all), new FarmSchedule.Settings(retries, limits, IMPATIENT),
                     progress, getClass().getClassLoader());

@@ -58,16 +58,29 @@ public record FarmSummary(Instant startedAt, Instant finishedAt, String pool, St
         return scenarios.stream().filter(s -> s.device().filter(device::equals).isPresent()).toList();
     }
 
-    /** Writes the summary atomically: a reader never sees half a file. */
+    /** Writes the summary as JSON, atomically: a reader never sees half a file. */
     public void writeJson(Path file) {
         ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
                 .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
                 .enable(SerializationFeature.INDENT_OUTPUT);
+        writeAtomically(file, partial -> json.writeValue(partial.toFile(), this));
+    }
+
+    /** Writes {@link #toText()} to a file, atomically, for people reading build artifacts rather than the log. */
+    public void writeText(Path file) {
+        writeAtomically(file, partial -> Files.writeString(partial, toText()));
+    }
+
+    private interface FileWriting {
+        void into(Path partial) throws IOException;
+    }
+
+    private static void writeAtomically(Path file, FileWriting writing) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             Files.createDirectories(parent);
             Path partial = Files.createTempFile(parent, file.getFileName().toString(), ".partial");
-            json.writeValue(partial.toFile(), this);
+            writing.into(partial);
             Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
