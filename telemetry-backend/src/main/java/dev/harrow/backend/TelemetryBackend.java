@@ -20,6 +20,8 @@ import dev.harrow.backend.ingest.CollectorEndpoint;
 import dev.harrow.backend.ops.BackendMetrics;
 import dev.harrow.backend.ops.FaultProxy;
 import dev.harrow.backend.ops.StoreHealth;
+import dev.harrow.backend.push.PushEndpoint;
+import dev.harrow.backend.push.PushService;
 import dev.harrow.backend.spill.EmbeddedRedis;
 import dev.harrow.backend.spill.RedisSpillQueue;
 import dev.harrow.backend.store.EmbeddedMongo;
@@ -61,15 +63,22 @@ public final class TelemetryBackend implements AutoCloseable {
     private final ApiServer api;
     private final BackendMetrics metrics;
     private final EmbeddedMongo embeddedMongo;
+    private final PushService push;
 
     private TelemetryBackend(BackendConfig config, Deque<AutoCloseable> started, FallbackEventStore store,
-                             ApiServer api, BackendMetrics metrics, EmbeddedMongo embeddedMongo) {
+                             ApiServer api, BackendMetrics metrics, EmbeddedMongo embeddedMongo, PushService push) {
         this.config = config;
         this.started = started;
         this.store = store;
         this.api = api;
         this.metrics = metrics;
         this.embeddedMongo = embeddedMongo;
+        this.push = push;
+    }
+
+    /** The push service, when {@code push.enabled}. */
+    public java.util.Optional<PushService> push() {
+        return java.util.Optional.ofNullable(push);
     }
 
     public static TelemetryBackend start(BackendConfig config) {
@@ -148,6 +157,13 @@ public final class TelemetryBackend implements AutoCloseable {
             metrics.gauge("harrow_circuit_open", "Whether writes skip MongoDB because it failed (1) or not (0).",
                     () -> breaker.state() == StoreCircuitBreaker.State.CLOSED ? 0 : 1, "store", MONGODB);
 
+            PushService push = null;
+            if (config.push().enabled()) {
+                push = PushService.start(config.push(), mongo, durable, resilience.instanceId(), clock, metrics,
+                        Json.mapper());
+                started.push(push);
+            }
+
             boolean spillOn = spill != null;
             CollectorEndpoint collector = new CollectorEndpoint(config, store, clock, metrics);
             AdminEndpoint admin = new AdminEndpoint(config.adminToken(), store,
@@ -169,10 +185,20 @@ public final class TelemetryBackend implements AutoCloseable {
                     .route("GET", HealthEndpoint.READY, healthEndpoint::ready)
                     .route("GET", "/metrics", ex -> ex.respondBytes(200, "text/plain; version=0.0.4; charset=utf-8",
                             metrics.scrape().getBytes(StandardCharsets.UTF_8)));
+            if (push != null) {
+                PushEndpoint pushApi = new PushEndpoint(config, push, clock);
+                api.route("POST", PushEndpoint.TOKENS, pushApi::register)
+                        .route("POST", PushEndpoint.MESSAGES, pushApi::messages)
+                        .route("POST", PushEndpoint.MESSAGES + "/", pushApi::messages)
+                        .route("GET", PushEndpoint.MESSAGES + "/", pushApi::messages)
+                        .route("GET", PushEndpoint.ADMIN_TOKENS, pushApi::tokens)
+                        .route("GET", PushEndpoint.SANDBOX, pushApi::sandbox)
+                        .route("POST", PushEndpoint.SANDBOX_SCRIPT, pushApi::script);
+            }
             api.start();
             started.push(api);
             log.info("telemetry backend listening on {} ({}, apps {})", api.baseUri(), config.storage(), config.apps());
-            return new TelemetryBackend(config, started, store, api, metrics, embedded);
+            return new TelemetryBackend(config, started, store, api, metrics, embedded, push);
         } catch (IOException e) {
             closeAll(started);
             throw new UncheckedIOException("cannot start the HTTP API on " + config.http().host() + ":"

@@ -5,15 +5,15 @@ import dev.harrow.backend.http.ApiExchange;
 import java.io.IOException;
 
 /** The admin API's bearer token check. */
-final class AdminAuth {
+public final class AdminAuth {
     private final String adminToken;
 
-    AdminAuth(String adminToken) {
+    public AdminAuth(String adminToken) {
         this.adminToken = adminToken;
     }
 
     /** Whether the request carries the admin token; if not, answers 401 itself. */
-    boolean check(ApiExchange ex) throws IOException {
+    public boolean check(ApiExchange ex) throws IOException {
         String header = ex.header("Authorization").orElse("");
         String presented = header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : null;
         if (Secrets.constantTimeEquals(adminToken, presented)) {

@@ -9,6 +9,7 @@ import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.backend.http.Json;
 import dev.harrow.backend.ingest.CollectorEndpoint;
 import dev.harrow.backend.ingest.IngestReply;
+import dev.harrow.backend.push.PushEndpoint;
 import dev.harrow.backend.store.EventQuery;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,6 +54,61 @@ public final class BackendClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(Map.of("events", events))))
                 .build();
         return read(call(request), IngestReply.class);
+    }
+
+    /** Registers a device's push token as the app would ({@code POST /v1/push/tokens}). */
+    public void registerPushToken(String appKey, Map<String, Object> registration) {
+        HttpRequest request = HttpRequest.newBuilder(baseUri.resolve(PushEndpoint.TOKENS))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header(CollectorEndpoint.APP_KEY_HEADER, appKey)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(registration)))
+                .build();
+        read(call(request), JsonNode.class);
+    }
+
+    /** Creates a push message through the admin API; returns its status ({@code id}, {@code counts}, ...). */
+    public JsonNode sendPush(Map<String, Object> message) {
+        return read(call(adminRequest(PushEndpoint.MESSAGES).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(message))).build()), JsonNode.class);
+    }
+
+    public JsonNode pushStatus(String messageId) {
+        return read(call(adminRequest(PushEndpoint.MESSAGES + "/" + messageId).GET().build()), JsonNode.class);
+    }
+
+    public JsonNode cancelPush(String messageId) {
+        return read(call(adminRequest(PushEndpoint.MESSAGES + "/" + messageId + "/cancel")
+                .POST(HttpRequest.BodyPublishers.noBody()).build()), JsonNode.class);
+    }
+
+    /** A device's push registration as stored ({@code active}, {@code deactivatedReason}, ...). */
+    public JsonNode pushToken(String deviceId) {
+        return read(call(adminRequest(PushEndpoint.ADMIN_TOKENS + "?deviceId="
+                + URLEncoder.encode(deviceId, StandardCharsets.UTF_8)).GET().build()), JsonNode.class);
+    }
+
+    /** What the sandbox gateways accepted for a device (all devices when null) after sequence number after. */
+    public JsonNode sandboxPushes(long after, String deviceId) {
+        String query = "?after=" + after + (deviceId == null ? ""
+                : "&deviceId=" + URLEncoder.encode(deviceId, StandardCharsets.UTF_8));
+        return read(call(adminRequest(PushEndpoint.SANDBOX + query).GET().build()), JsonNode.class).get("pushes");
+    }
+
+    /** Makes a sandbox gateway refuse a device's token: {@code reason} in the gateway's words. */
+    public void scriptSandbox(String gateway, String deviceId, String reason, Integer times) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("gateway", gateway, "deviceId", deviceId,
+                "reason", reason));
+        if (times != null) {
+            body.put("times", times);
+        }
+        read(call(adminRequest(PushEndpoint.SANDBOX_SCRIPT).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body))).build()), JsonNode.class);
+    }
+
+    private HttpRequest.Builder adminRequest(String pathAndQuery) {
+        return HttpRequest.newBuilder(baseUri.resolve(pathAndQuery)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminToken);
     }
 
     /** Stored events matching {@code query}, oldest first. */
@@ -100,7 +156,7 @@ public final class BackendClient {
     }
 
     private <T> T read(HttpResponse<byte[]> response, Class<T> type) {
-        if (response.statusCode() != 200) {
+        if (response.statusCode() / 100 != 2) {
             throw new ApiError(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
         }
         try {

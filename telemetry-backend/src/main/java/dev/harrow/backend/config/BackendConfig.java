@@ -20,13 +20,15 @@ public record BackendConfig(
         String adminToken,
         IngestLimits limits,
         Resilience resilience,
-        boolean faultsEnabled) {
+        boolean faultsEnabled,
+        PushSettings push) {
 
     public BackendConfig {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(resilience, "resilience");
+        Objects.requireNonNull(push, "push");
         apps = List.copyOf(apps);
         List<String> problems = new ArrayList<>();
         if (apps.isEmpty()) {
@@ -52,7 +54,7 @@ public record BackendConfig(
      */
     public static BackendConfig embedded(List<AppKey> apps, String adminToken) {
         return new BackendConfig(HttpSettings.loopbackEphemeral(), StorageSettings.embeddedInMemory(), apps,
-                adminToken, IngestLimits.defaults(), Resilience.defaults(), false);
+                adminToken, IngestLimits.defaults(), Resilience.defaults(), false, PushSettings.sandboxed());
     }
 
     public Optional<AppKey> appForKey(String key) {
@@ -63,29 +65,33 @@ public record BackendConfig(
     }
 
     public BackendConfig withStorage(StorageSettings storage) {
-        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled);
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, push);
     }
 
     public BackendConfig withHttp(HttpSettings http) {
-        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled);
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, push);
     }
 
     public BackendConfig withLimits(IngestLimits limits) {
-        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled);
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, push);
     }
 
     public BackendConfig withResilience(Resilience resilience) {
-        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled);
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, push);
+    }
+
+    public BackendConfig withPush(PushSettings value) {
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, value);
     }
 
     public BackendConfig withFaultsEnabled(boolean enabled) {
-        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, enabled);
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, enabled, push);
     }
 
     @Override
     public String toString() {
         return "BackendConfig[http=" + http + ", storage=" + storage + ", apps=" + apps + ", adminToken=(hidden)"
-                + ", limits=" + limits + ", resilience=" + resilience + ", faultsEnabled=" + faultsEnabled + "]";
+                + ", limits=" + limits + ", resilience=" + resilience + ", faultsEnabled=" + faultsEnabled + ", push=" + push + "]";
     }
 
     /** Where the HTTP API listens. Port 0 picks a free port. */

@@ -27,7 +27,8 @@ import java.util.Properties;
  * {@code HARROW_DATABASE}, {@code HARROW_DATA_DIR}, {@code HARROW_HTTP_HOST}, {@code HARROW_HTTP_PORT},
  * {@code HARROW_APP_KEYS} ({@code app=key,app2=key2}), {@code HARROW_ADMIN_TOKEN}, {@code HARROW_INSTANCE_ID},
  * {@code HARROW_RETRY_AFTER_SECONDS}, {@code HARROW_STORE_TIMEOUT_MS}, {@code HARROW_FAULTS_ENABLED}, and
- * {@code HARROW_LIMIT_<NAME>} for each ingest limit (e.g. {@code HARROW_LIMIT_MAX_EVENTS_PER_BATCH}).
+ * {@code HARROW_LIMIT_<NAME>} for each ingest limit (e.g. {@code HARROW_LIMIT_MAX_EVENTS_PER_BATCH}); push:
+ * {@code HARROW_PUSH}, {@code HARROW_PUSH_SANDBOX} and the credentials of {@link #push}.
  */
 public final class BackendConfigLoader {
     public static final String DEFAULT_HOST = "127.0.0.1";
@@ -90,7 +91,46 @@ public final class BackendConfigLoader {
                 ? new ConfigFile.Limits(null, null, null, null, null, null) : parsed.limits());
         return new BackendConfig(new BackendConfig.HttpSettings(host, port, threads, cors),
                 new BackendConfig.StorageSettings(mongodbUri, database, dataDir, redisUri, spill), apps, adminToken,
-                limits, resilience(parsed.resilience(), dataDir), faults);
+                limits, resilience(parsed.resilience(), dataDir), faults, push(parsed.push()));
+    }
+
+    /**
+     * Push: off unless the file or {@code HARROW_PUSH} turns it on. APNs and FCM credentials come from files named
+     * in the file or from the environment ({@code APNS_SIGNING_KEY}, {@code APNS_KEY_ID}, {@code APNS_TEAM_ID},
+     * {@code APNS_TOPIC}, {@code FCM_SERVICE_ACCOUNT}, {@code FCM_PROJECT_ID}).
+     */
+    private PushSettings push(ConfigFile.Push file) {
+        ConfigFile.Push f = file == null ? new ConfigFile.Push(null, null, null, null) : file;
+        boolean sandbox = parseBoolean("HARROW_PUSH_SANDBOX", firstNonNull(env.get("HARROW_PUSH_SANDBOX"),
+                f.sandbox() == null ? null : f.sandbox().toString(), "false"));
+        boolean enabled = parseBoolean("HARROW_PUSH", firstNonNull(env.get("HARROW_PUSH"),
+                f.enabled() == null ? null : f.enabled().toString(), Boolean.toString(sandbox)));
+        ConfigFile.Apns a = f.apns() == null ? new ConfigFile.Apns(null, null, null, null, null, null, null) : f.apns();
+        String keyId = firstNonNull(env.get("APNS_KEY_ID"), a.keyId(), null);
+        PushSettings.Apns apns = null;
+        if (keyId != null) {
+            String host = firstNonNull(a.host(), PushSettings.Apns.PRODUCTION);
+            host = switch (host) {
+                case "production" -> PushSettings.Apns.PRODUCTION;
+                case "development" -> PushSettings.Apns.DEVELOPMENT;
+                default -> host;
+            };
+            String keyPem = env.get("APNS_SIGNING_KEY");
+            apns = new PushSettings.Apns(keyId, firstNonNull(env.get("APNS_TEAM_ID"), a.teamId(), null),
+                    firstNonNull(env.get("APNS_TOPIC"), a.topic(), null),
+                    keyPem != null || a.keyFile() == null ? null : Path.of(a.keyFile()), keyPem, host,
+                    a.port() == null ? 443 : a.port(), a.concurrency() == null ? 1000 : a.concurrency());
+        }
+        ConfigFile.Fcm c = f.fcm() == null ? new ConfigFile.Fcm(null, null, null, null) : f.fcm();
+        String projectId = firstNonNull(env.get("FCM_PROJECT_ID"), c.projectId(), null);
+        PushSettings.Fcm fcm = null;
+        if (projectId != null) {
+            String account = env.get("FCM_SERVICE_ACCOUNT");
+            fcm = new PushSettings.Fcm(projectId, account != null || c.serviceAccountFile() == null ? null
+                    : Path.of(c.serviceAccountFile()), account, c.endpoint(),
+                    c.concurrency() == null ? 64 : c.concurrency());
+        }
+        return new PushSettings(enabled, sandbox, apns, fcm, PushSettings.Dispatch.defaults());
     }
 
     private Resilience resilience(ConfigFile.ResilienceFile file, Path dataDir) {
@@ -249,8 +289,18 @@ public final class BackendConfigLoader {
 
     /** The shape of the YAML file; every field optional. */
     record ConfigFile(Http http, Storage storage, List<App> apps, String adminToken, Limits limits,
-                      ResilienceFile resilience, Faults faults) {
-        static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null);
+                      ResilienceFile resilience, Faults faults, Push push) {
+        static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null);
+
+        record Push(Boolean enabled, Boolean sandbox, Apns apns, Fcm fcm) {
+        }
+
+        record Apns(String keyId, String teamId, String topic, String keyFile, String host, Integer port,
+                    Integer concurrency) {
+        }
+
+        record Fcm(String projectId, String serviceAccountFile, String endpoint, Integer concurrency) {
+        }
 
         record Limits(Integer maxEventsPerBatch, Integer maxEventBytes, Integer maxBatchBytes,
                       Integer maxDecompressedBytes, Integer maxNestingDepth, Integer maxConcurrentBatches) {

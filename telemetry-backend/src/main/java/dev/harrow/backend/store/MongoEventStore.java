@@ -53,6 +53,31 @@ public final class MongoEventStore implements EventStore {
             collection.createIndex(Indexes.ascending(EventDocuments.APP, EventDocuments.TYPE, EventDocuments.TS),
                     new IndexOptions().name("app_type_ts"));
         }
+        collections.get(StoredKind.PUSH_RECEIPTS).createIndex(Indexes.ascending(EventDocuments.APP,
+                EventDocuments.PROPS + "." + PUSH_MESSAGE_ID), new IndexOptions().name("app_message"));
+    }
+
+    /** The prop by which a push receipt names its message. */
+    public static final String PUSH_MESSAGE_ID = "messageId";
+
+    /** The receipts apps reported for one push message ({@code push_delivered}, {@code push_opened}, ...). */
+    public List<TelemetryEvent> pushReceipts(String appId, String messageId) throws StoreUnavailableException {
+        List<TelemetryEvent> out = new ArrayList<>();
+        try {
+            for (Document doc : collections.get(StoredKind.PUSH_RECEIPTS).find(Filters.and(
+                    Filters.eq(EventDocuments.APP, appId),
+                    Filters.eq(EventDocuments.PROPS + "." + PUSH_MESSAGE_ID, messageId)))) {
+                out.add(EventDocuments.fromDocument(doc));
+            }
+        } catch (MongoException e) {
+            throw new StoreUnavailableException("MongoDB unavailable: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** The database the events live in, for the services that keep their own collections beside them. */
+    public com.mongodb.client.MongoDatabase database() {
+        return client.getDatabase(database);
     }
 
     @Override

@@ -1,0 +1,265 @@
+package dev.harrow.backend.push;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harrow.backend.config.PushSettings;
+import dev.harrow.backend.event.TelemetryEvent;
+import dev.harrow.backend.ops.BackendMetrics;
+import dev.harrow.backend.push.sandbox.ApnsSandbox;
+import dev.harrow.backend.push.sandbox.FcmSandbox;
+import dev.harrow.backend.push.sandbox.GatewayScript;
+import dev.harrow.backend.push.sandbox.SandboxCertificate;
+import dev.harrow.backend.push.sandbox.SandboxInbox;
+import dev.harrow.backend.store.MongoEventStore;
+import dev.harrow.backend.store.StoreUnavailableException;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The push service: token registry, messages, the dispatcher and its gateways (and, in sandbox mode, the sandbox
+ * gateways they talk to). Everything it keeps is in MongoDB beside the events; receipts are events.
+ */
+public final class PushService implements AutoCloseable {
+    public static final String SANDBOX_PROJECT = "harrow-sandbox";
+    public static final String SANDBOX_TOPIC = "dev.harrow.shop";
+    private static final Logger log = LoggerFactory.getLogger(PushService.class);
+
+    private final TokenRegistry tokens;
+    private final PushOutbox outbox;
+    private final PushDispatcher dispatcher;
+    private final MongoEventStore events;
+    private final Clock clock;
+    private final Sandbox sandbox;
+    private final Deque<AutoCloseable> started;
+
+    /** The sandbox gateways' inbox and scripts, when this service runs them. */
+    public record Sandbox(SandboxInbox inbox, GatewayScript apns, GatewayScript fcm) {
+        public GatewayScript script(String gateway) {
+            return switch (gateway) {
+                case "apns" -> apns;
+                case "fcm" -> fcm;
+                default -> throw new IllegalArgumentException("gateway: '" + gateway + "' is not apns or fcm");
+            };
+        }
+    }
+
+    private PushService(TokenRegistry tokens, PushOutbox outbox, PushDispatcher dispatcher, MongoEventStore events,
+                        Clock clock, Sandbox sandbox, Deque<AutoCloseable> started) {
+        this.tokens = tokens;
+        this.outbox = outbox;
+        this.dispatcher = dispatcher;
+        this.events = events;
+        this.clock = clock;
+        this.sandbox = sandbox;
+        this.started = started;
+    }
+
+    /**
+     * Starts the service on the events' database.
+     *
+     * @param owner this backend instance's name in delivery claims
+     */
+    public static PushService start(PushSettings settings, MongoEventStore events, Runnable durable, String owner,
+                                    Clock clock, BackendMetrics metrics, ObjectMapper json) {
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            TokenRegistry tokens = new TokenRegistry(events.database(), durable);
+            started.push(tokens);
+            PushOutbox outbox = new PushOutbox(events.database(), durable, json);
+            try {
+                tokens.ensureIndexes();
+                outbox.ensureIndexes();
+            } catch (RuntimeException e) {
+                log.warn("push indexes not created now (MongoDB not answering): {}", e.getMessage());
+            }
+            // One small event loop group for the APNs client and the sandbox: shutting down is then quick.
+            EventLoopGroup netty = new NioEventLoopGroup(2);
+            started.push(() -> netty.shutdownGracefully(0, 2, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS));
+            Map<String, PushGateway> gateways = new LinkedHashMap<>();
+            Sandbox sandbox = null;
+            if (settings.sandbox()) {
+                sandbox = new Sandbox(new SandboxInbox(), new GatewayScript(), new GatewayScript());
+                ApnsSandbox apnsSandbox = ApnsSandbox.start(netty, sandbox.apns(), sandbox.inbox(), clock, json);
+                started.push(apnsSandbox);
+                FcmSandbox fcmSandbox = FcmSandbox.start(sandbox.fcm(), sandbox.inbox(), clock, json);
+                started.push(fcmSandbox);
+                PushSettings.Apns apns = new PushSettings.Apns("HARROWSBX1", "HARROWTEAM", SANDBOX_TOPIC, null,
+                        sandboxSigningKey(), "127.0.0.1", apnsSandbox.port(), 1000);
+                gateways.put("ios", ApnsGateway.connect(apns, apnsSandbox.certificate(), netty, clock));
+                gateways.put("android", FcmGateway.sandbox(SANDBOX_PROJECT, fcmSandbox.endpoint(), 64, clock));
+            } else {
+                gateways.put("ios", settings.apns() == null
+                        ? PushGateway.unconfigured("apns", "NotConfigured: no APNs credentials")
+                        : ApnsGateway.connect(settings.apns(), null, netty, clock));
+                gateways.put("android", settings.fcm() == null
+                        ? PushGateway.unconfigured("fcm", "NotConfigured: no FCM service account")
+                        : FcmGateway.connect(settings.fcm(), clock));
+            }
+            gateways.values().forEach(started::push);
+            PushDispatcher dispatcher = new PushDispatcher(outbox, tokens, gateways, settings.dispatch(), owner,
+                    clock, metrics).start();
+            started.push(dispatcher);
+            log.info("push service started ({}; gateways {})", settings.sandbox() ? "sandbox gateways on loopback"
+                    : "production gateways", gateways.keySet());
+            return new PushService(tokens, outbox, dispatcher, events, clock, sandbox, started);
+        } catch (RuntimeException e) {
+            closeAll(started);
+            throw e;
+        }
+    }
+
+    /** A fresh P-256 signing key for the sandbox's APNs client, as PKCS#8 PEM (the .p8 format). */
+    private static String sandboxSigningKey() {
+        try {
+            byte[] der = SandboxCertificate.ecKeyPair().getPrivate().getEncoded();
+            return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes())
+                    .encodeToString(der) + "\n-----END PRIVATE KEY-----\n";
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot make the sandbox's APNs signing key", e);
+        }
+    }
+
+    public TokenRegistry tokens() {
+        return tokens;
+    }
+
+    public Optional<Sandbox> sandbox() {
+        return Optional.ofNullable(sandbox);
+    }
+
+    /**
+     * Creates a message (or returns the one with the same idempotency key) and expands it to its devices.
+     *
+     * @return the message and whether it existed already
+     */
+    public Map.Entry<PushMessage, Boolean> create(String appId, String idempotencyKey, PushTarget target,
+                                                  PushContent content, PushSchedule schedule) {
+        List<String> problems = PushMessage.problems(idempotencyKey, target, content, schedule);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        Instant now = clock.instant();
+        PushMessage message = new PushMessage(UUID.randomUUID().toString(), appId, idempotencyKey, target, content,
+                schedule == null ? PushSchedule.now() : schedule, now, false, false, 0);
+        Map.Entry<PushMessage, Boolean> created = outbox.create(message);
+        if (created.getValue()) {
+            return created;
+        }
+        int targeted = outbox.expand(message, tokens.reachedBy(appId, target), now);
+        dispatcher.wake();
+        return Map.entry(new PushMessage(message.id(), appId, idempotencyKey, target, content, message.schedule(),
+                now, true, false, targeted), false);
+    }
+
+    public Optional<PushMessage> message(String appId, String id) {
+        return outbox.message(id).filter(m -> m.appId().equals(appId));
+    }
+
+    /** Cancels what has not gone out yet. */
+    public Optional<Map<String, Object>> cancel(String appId, String id) throws StoreUnavailableException {
+        if (message(appId, id).isEmpty()) {
+            return Optional.empty();
+        }
+        outbox.cancel(id);
+        return status(appId, id);
+    }
+
+    /** Counts, receipts and latencies of a message, as the admin API shows them. */
+    public Optional<Map<String, Object>> status(String appId, String id) throws StoreUnavailableException {
+        Optional<PushMessage> found = message(appId, id);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        PushMessage message = found.get();
+        PushOutbox.Counts counts = outbox.counts(id);
+        Map<String, Instant> sentAt = outbox.sentAt(id);
+        Map<String, Instant> delivered = new LinkedHashMap<>();
+        Map<String, Instant> opened = new LinkedHashMap<>();
+        for (TelemetryEvent receipt : events.pushReceipts(appId, id)) {
+            if (!sentAt.containsKey(receipt.deviceId())) {
+                continue;
+            }
+            Map<String, Instant> into = switch (receipt.type()) {
+                case "push_delivered" -> delivered;
+                case "push_opened" -> opened;
+                default -> null;
+            };
+            if (into != null) {
+                into.merge(receipt.deviceId(), receipt.ts(), (a, b) -> a.isBefore(b) ? a : b);
+            }
+        }
+        long open = counts.of(DeliveryState.PENDING) + counts.of(DeliveryState.CLAIMED);
+        long settled = counts.byState().values().stream().mapToLong(Long::longValue).sum() - open;
+        String state = message.cancelled() ? "cancelled" : !message.expanded() ? "expanding"
+                : open == 0 ? "done" : settled == 0 && counts.retrying() == 0 ? "scheduled" : "sending";
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("id", message.id());
+        status.put("app", appId);
+        status.put("state", state);
+        status.put("createdAt", message.createdAt());
+        status.put("schedule", message.schedule());
+        status.put("idempotencyKey", message.idempotencyKey());
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("targeted", message.targeted());
+        c.put("pending", open);
+        c.put("retrying", counts.retrying());
+        c.put("sent", counts.of(DeliveryState.ACCEPTED) + counts.of(DeliveryState.REJECTED));
+        c.put("accepted", counts.of(DeliveryState.ACCEPTED));
+        c.put("rejected", counts.of(DeliveryState.REJECTED));
+        c.put("rejectedByReason", counts.rejectedByReason());
+        c.put("failed", counts.of(DeliveryState.FAILED));
+        c.put("failedByReason", counts.failedByReason());
+        c.put("cancelled", counts.of(DeliveryState.CANCELLED));
+        c.put("expired", counts.of(DeliveryState.EXPIRED));
+        c.put("delivered", delivered.size());
+        c.put("opened", opened.size());
+        status.put("counts", c);
+        Map<String, Object> latency = new LinkedHashMap<>();
+        latency.put("sendToDelivered", Percentiles.of(latencies(sentAt, delivered)));
+        latency.put("sendToOpened", Percentiles.of(latencies(sentAt, opened)));
+        status.put("latencyMillis", latency);
+        return Optional.of(status);
+    }
+
+    private static List<Long> latencies(Map<String, Instant> sentAt, Map<String, Instant> receipts) {
+        List<Long> out = new ArrayList<>();
+        receipts.forEach((device, at) -> out.add(Math.max(0, Duration.between(sentAt.get(device), at).toMillis())));
+        return out;
+    }
+
+    /** One delivery, as stored: for people asking "what happened to the push on this device?". */
+    public Optional<org.bson.Document> delivery(String appId, String messageId, String deviceId) {
+        return message(appId, messageId).flatMap(m -> outbox.delivery(messageId, deviceId));
+    }
+
+    @Override
+    public void close() {
+        closeAll(started);
+    }
+
+    private static void closeAll(Deque<AutoCloseable> started) {
+        while (!started.isEmpty()) {
+            AutoCloseable next = started.pop();
+            try {
+                next.close();
+            } catch (Exception e) {
+                log.warn("stopping {} failed: {}", next.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+}
