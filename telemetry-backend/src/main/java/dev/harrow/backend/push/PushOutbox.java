@@ -72,9 +72,11 @@ public final class PushOutbox {
     }
 
     public void ensureIndexes() {
-        deliveries.createIndex(Indexes.ascending("state", "nextAt"), new IndexOptions().name("state_next"));
-        deliveries.createIndex(Indexes.ascending("message", "state"), new IndexOptions().name("message_state"));
+        // Single-field indexes: the embedded store ignores non-unique compound ones, and these are the lookups
+        // that must not scan every delivery (a message's, a claim's).
+        deliveries.createIndex(Indexes.ascending("message"), new IndexOptions().name("message"));
         deliveries.createIndex(Indexes.ascending("claim"), new IndexOptions().name("claim"));
+        deliveries.createIndex(Indexes.ascending("nextAt"), new IndexOptions().name("next_at"));
         messages.createIndex(Indexes.ascending("expanded"), new IndexOptions().name("expanded"));
     }
 
@@ -202,9 +204,15 @@ public final class PushOutbox {
             return List.of();
         }
         String claim = owner + ":" + UUID.randomUUID();
-        deliveries.updateMany(Filters.and(Filters.in("_id", ids), due), Updates.combine(
-                Updates.set("state", DeliveryState.CLAIMED.name()), Updates.set("owner", owner),
-                Updates.set("claim", claim), Updates.set("leaseUntil", Date.from(now.plus(lease)))));
+        Bson take = Updates.combine(Updates.set("state", DeliveryState.CLAIMED.name()), Updates.set("owner", owner),
+                Updates.set("claim", claim), Updates.set("leaseUntil", Date.from(now.plus(lease))));
+        // One update per candidate, found by _id, in one round trip: an $in over many ids makes some stores test
+        // every delivery against every id.
+        List<WriteModel<Document>> takes = new ArrayList<>(ids.size());
+        for (String id : ids) {
+            takes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", id), due), take));
+        }
+        deliveries.bulkWrite(takes, new BulkWriteOptions().ordered(false));
         durable.run();
         List<Claimed> mine = new ArrayList<>();
         for (Document doc : deliveries.find(Filters.eq("claim", claim))) {

@@ -48,7 +48,8 @@ public final class PushService implements AutoCloseable {
     private final Deque<AutoCloseable> started;
 
     /** The sandbox gateways' inbox and scripts, when this service runs them. */
-    public record Sandbox(SandboxInbox inbox, GatewayScript apns, GatewayScript fcm) {
+    public record Sandbox(SandboxInbox inbox, GatewayScript apns, GatewayScript fcm, int apnsPort,
+                          java.security.cert.X509Certificate apnsCertificate, String fcmEndpoint) {
         public GatewayScript script(String gateway) {
             return switch (gateway) {
                 case "apns" -> apns;
@@ -93,11 +94,15 @@ public final class PushService implements AutoCloseable {
             Map<String, PushGateway> gateways = new LinkedHashMap<>();
             Sandbox sandbox = null;
             if (settings.sandbox()) {
-                sandbox = new Sandbox(new SandboxInbox(), new GatewayScript(), new GatewayScript());
-                ApnsSandbox apnsSandbox = ApnsSandbox.start(netty, sandbox.apns(), sandbox.inbox(), clock, json);
+                SandboxInbox inbox = new SandboxInbox();
+                GatewayScript apnsScript = new GatewayScript();
+                GatewayScript fcmScript = new GatewayScript();
+                ApnsSandbox apnsSandbox = ApnsSandbox.start(netty, apnsScript, inbox, clock, json);
                 started.push(apnsSandbox);
-                FcmSandbox fcmSandbox = FcmSandbox.start(sandbox.fcm(), sandbox.inbox(), clock, json);
+                FcmSandbox fcmSandbox = FcmSandbox.start(fcmScript, inbox, clock, json);
                 started.push(fcmSandbox);
+                sandbox = new Sandbox(inbox, apnsScript, fcmScript, apnsSandbox.port(), apnsSandbox.certificate(),
+                        fcmSandbox.endpoint());
                 PushSettings.Apns apns = new PushSettings.Apns("HARROWSBX1", "HARROWTEAM", SANDBOX_TOPIC, null,
                         sandboxSigningKey(), "127.0.0.1", apnsSandbox.port(), 1000);
                 gateways.put("ios", ApnsGateway.connect(apns, apnsSandbox.certificate(), netty, clock));

@@ -1,0 +1,203 @@
+package dev.harrow.backend.bench;
+
+import com.eatthepath.pushy.apns.ApnsClient;
+import com.eatthepath.pushy.apns.ApnsClientBuilder;
+import com.eatthepath.pushy.apns.auth.ApnsSigningKey;
+import com.eatthepath.pushy.apns.util.SimpleApnsPayloadBuilder;
+import com.eatthepath.pushy.apns.util.SimpleApnsPushNotification;
+import dev.harrow.backend.TelemetryBackend;
+import dev.harrow.backend.client.BackendClient;
+import dev.harrow.backend.config.AppKey;
+import dev.harrow.backend.config.BackendConfig;
+import dev.harrow.backend.config.PushSettings;
+import dev.harrow.backend.push.DeviceToken;
+import dev.harrow.backend.push.PushContent;
+import dev.harrow.backend.push.PushSchedule;
+import dev.harrow.backend.push.PushService;
+import dev.harrow.backend.push.PushTarget;
+import dev.harrow.backend.push.Segment;
+import dev.harrow.backend.push.sandbox.SandboxCertificate;
+import java.security.interfaces.ECPrivateKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Push throughput on loopback, in one run: token registrations through {@code POST /v1/push/tokens}; APNs sends
+ * through the whole pipeline (expansion, durable claims, Pushy, settling in the store) against a bare Pushy client
+ * loop to the same MockApnsServer with the same concurrency, the ceiling; FCM sends through the pipeline to the
+ * WireMock FCM stub. The store is the embedded MongoDB-compatible one, in memory. Every phase is bounded in count
+ * and time.
+ *
+ * <p>Run: {@code mvn -pl telemetry-backend verify -Ppush-bench -DskipTests}.
+ */
+public final class PushBenchmark {
+    static final String KEY = "bench-key-00001";
+    static final String ADMIN = "bench-admin-token-01";
+    static final int REGISTRATIONS = 60_000;
+    static final int REGISTRATION_CLIENTS = 32;
+    static final int APNS_PUSHES = 30_000;
+    static final int FCM_PUSHES = 10_000;
+    static final int CONCURRENCY = 1000;
+    static final Duration LIMIT = Duration.ofSeconds(120);
+
+    private PushBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BackendConfig config = BackendConfig.embedded(List.of(new AppKey("shop", KEY)), ADMIN)
+                .withPush(PushSettings.sandboxed().withDispatch(new PushSettings.Dispatch(Duration.ofMillis(20),
+                        2000, Duration.ofSeconds(60), 5, Duration.ofSeconds(1), Duration.ofSeconds(30))));
+        try (TelemetryBackend backend = TelemetryBackend.start(config)) {
+            PushService push = backend.push().orElseThrow();
+            System.out.printf(Locale.ROOT, "Push benchmark: loopback, embedded store in memory, APNs concurrency %d%n",
+                    CONCURRENCY);
+            registrations(backend);
+            seed(push, "ios", APNS_PUSHES);
+            seed(push, "android", FCM_PUSHES);
+            // Warm-up of both paths (class loading, JIT, connections), not measured.
+            bareApns(push.sandbox().orElseThrow(), 2000);
+            pipeline(backend, push, "ios", Math.min(APNS_PUSHES, 2000), true);
+            double bare = bareApns(push.sandbox().orElseThrow(), APNS_PUSHES);
+            double apns = pipeline(backend, push, "ios", APNS_PUSHES, false);
+            double fcm = pipeline(backend, push, "android", FCM_PUSHES, false);
+            System.out.printf(Locale.ROOT, "%nAPNs through the pipeline: %,.0f pushes/s = %.0f%% of the bare Pushy "
+                    + "loop (%,.0f/s; target >= 80%%)%nFCM through the pipeline: %,.0f pushes/s%n", apns,
+                    100 * apns / bare, bare, fcm);
+        }
+    }
+
+    static void registrations(TelemetryBackend backend) throws Exception {
+        BackendClient client = new BackendClient(backend.baseUri(), ADMIN);
+        ExecutorService pool = Executors.newFixedThreadPool(REGISTRATION_CLIENTS);
+        AtomicInteger next = new AtomicInteger();
+        long deadline = System.nanoTime() + LIMIT.toNanos();
+        // Warm-up: 2,000 registrations, not counted.
+        runRegistrations(pool, client, next, 2000, deadline);
+        int from = next.get();
+        long start = System.nanoTime();
+        runRegistrations(pool, client, next, from + REGISTRATIONS, deadline);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int done = next.get() - from;
+        System.out.printf(Locale.ROOT, "token registrations: %,d over HTTP from %d clients in %.2f s = %,.0f/s "
+                + "(target >= 10,000/s)%n", done, REGISTRATION_CLIENTS, seconds, done / seconds);
+        pool.shutdown();
+    }
+
+    private static void runRegistrations(ExecutorService pool, BackendClient client, AtomicInteger next, int upTo,
+                                         long deadline) throws Exception {
+        List<CompletableFuture<Void>> workers = new ArrayList<>();
+        for (int c = 0; c < REGISTRATION_CLIENTS; c++) {
+            workers.add(CompletableFuture.runAsync(() -> {
+                int i;
+                while ((i = next.getAndIncrement()) < upTo && System.nanoTime() < deadline) {
+                    client.registerPushToken(KEY, Map.of("deviceId", "reg-" + i, "token", "fcm-reg-" + i,
+                            "platform", "android", "timeZone", "Europe/Berlin", "appVersion", "2.4.0"));
+                }
+            }, pool));
+        }
+        CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get();
+        next.set(Math.min(next.get(), upTo));
+    }
+
+    static void seed(PushService push, String platform, int devices) {
+        List<CompletableFuture<Void>> done = new ArrayList<>();
+        Instant now = Instant.now();
+        for (int i = 0; i < devices; i++) {
+            String token = platform.equals("ios") ? String.format("%064x", i + 1) : "fcm-bench-" + i;
+            done.add(push.tokens().register(DeviceToken.registered("shop", platform + "-" + i, token, platform,
+                    "en-US", "UTC", "2.4.0", Set.of(platform.equals("ios") ? "bench-ios" : "bench-android"), now)));
+        }
+        CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
+        double seconds = Duration.between(now, Instant.now()).toNanos() / 1e9;
+        System.out.printf(Locale.ROOT, "token registrations into the registry directly (%s, no HTTP): %,d in %.2f s "
+                + "= %,.0f/s%n", platform, devices, seconds, devices / seconds);
+    }
+
+    /** Sends one message to {@code devices} devices of a platform and times it until every copy is accepted. */
+    static double pipeline(TelemetryBackend backend, PushService push, String platform, int devices,
+                           boolean warmUp) {
+        BackendClient client = new BackendClient(backend.baseUri(), ADMIN);
+        Segment segment = new Segment(Set.of(platform), null, null,
+                Set.of(platform.equals("ios") ? "bench-ios" : "bench-android"), null, null);
+        long start = System.nanoTime();
+        String id = push.create("shop", null, PushTarget.of(segment), PushContent.alert("Sale", "20% off"),
+                PushSchedule.now()).getKey().id();
+        long deadline = start + LIMIT.toNanos();
+        long accepted = 0;
+        long lastShown = start;
+        while (System.nanoTime() < deadline) {
+            var counts = client.pushStatus(id).get("counts");
+            accepted = counts.get("accepted").asLong();
+            if (counts.get("pending").asLong() == 0) {
+                break;
+            }
+            if (!warmUp && System.nanoTime() - lastShown > TimeUnit.SECONDS.toNanos(2)) {
+                System.out.printf(Locale.ROOT, "  %s: %,d of %,d accepted%n", platform, accepted,
+                        counts.get("targeted").asLong());
+                lastShown = System.nanoTime();
+            }
+            sleepQuietly(250);
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        if (!warmUp) {
+            System.out.printf(Locale.ROOT, "%s pipeline: %,d pushes accepted in %.2f s = %,.0f/s (expansion, "
+                    + "claims and results in the store included)%n", platform.equals("ios") ? "APNs" : "FCM",
+                    accepted, seconds, accepted / seconds);
+        }
+        return accepted / seconds;
+    }
+
+    /** The ceiling: a bare Pushy client sending to the same sandbox, {@value #CONCURRENCY} in flight. */
+    static double bareApns(PushService.Sandbox sandbox, int pushes) throws Exception {
+        ApnsClient client = new ApnsClientBuilder().setApnsServer("127.0.0.1", sandbox.apnsPort())
+                .setTrustedServerCertificateChain(sandbox.apnsCertificate())
+                .setSigningKey(new ApnsSigningKey("HARROWBNCH", "HARROWTEAM",
+                        (ECPrivateKey) SandboxCertificate.ecKeyPair().getPrivate()))
+                .build();
+        try {
+            String payload = new SimpleApnsPayloadBuilder().setAlertTitle("Sale").setAlertBody("20% off")
+                    .addCustomProperty("messageId", "bare").build();
+            Semaphore inFlight = new Semaphore(CONCURRENCY);
+            AtomicInteger accepted = new AtomicInteger();
+            long start = System.nanoTime();
+            for (int i = 0; i < pushes; i++) {
+                inFlight.acquire();
+                client.sendNotification(new SimpleApnsPushNotification(String.format("%064x", i + 1),
+                        PushService.SANDBOX_TOPIC, payload)).whenComplete((r, e) -> {
+                            if (e == null && r.isAccepted()) {
+                                accepted.incrementAndGet();
+                            }
+                            inFlight.release();
+                        });
+            }
+            inFlight.acquire(CONCURRENCY);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (pushes == APNS_PUSHES) {
+                System.out.printf(Locale.ROOT, "APNs bare Pushy loop: %,d pushes accepted in %.2f s = %,.0f/s%n",
+                        accepted.get(), seconds, accepted.get() / seconds);
+            }
+            return accepted.get() / seconds;
+        } finally {
+            client.close().get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
