@@ -18,6 +18,7 @@ import dev.harrow.backend.http.HealthEndpoint;
 import dev.harrow.backend.http.Json;
 import dev.harrow.backend.ingest.CollectorEndpoint;
 import dev.harrow.backend.ops.BackendMetrics;
+import dev.harrow.backend.ops.StartedParts;
 import dev.harrow.backend.ops.FaultProxy;
 import dev.harrow.backend.ops.StoreHealth;
 import dev.harrow.backend.push.PushEndpoint;
@@ -300,14 +301,7 @@ public final class TelemetryBackend implements AutoCloseable {
     }
 
     private static void closeAll(Deque<AutoCloseable> started) {
-        while (!started.isEmpty()) {
-            AutoCloseable next = started.pop();
-            try {
-                next.close();
-            } catch (Exception e) {
-                log.warn("stopping {} failed: {}", next.getClass().getSimpleName(), e.toString());
-            }
-        }
+        StartedParts.closeAll(started, log);
     }
 
     /** Creates the indexes now, or in the background as soon as MongoDB answers if it is down at start. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harrow.backend.config.PushSettings;
 import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.backend.ops.BackendMetrics;
+import dev.harrow.backend.ops.StartedParts;
 import dev.harrow.backend.push.sandbox.ApnsSandbox;
 import dev.harrow.backend.push.sandbox.FcmSandbox;
 import dev.harrow.backend.push.sandbox.GatewayScript;
@@ -258,13 +259,6 @@ public final class PushService implements AutoCloseable {
     }
 
     private static void closeAll(Deque<AutoCloseable> started) {
-        while (!started.isEmpty()) {
-            AutoCloseable next = started.pop();
-            try {
-                next.close();
-            } catch (Exception e) {
-                log.warn("stopping {} failed: {}", next.getClass().getSimpleName(), e.toString());
-            }
-        }
+        StartedParts.closeAll(started, log);
     }
 }
