@@ -193,6 +193,7 @@ public final class TelemetryBackend implements AutoCloseable {
                         .route("POST", PushEndpoint.MESSAGES + "/", pushApi::messages)
                         .route("GET", PushEndpoint.MESSAGES + "/", pushApi::messages)
                         .route("GET", PushEndpoint.ADMIN_TOKENS, pushApi::tokens)
+                        .route("POST", PushEndpoint.ADMIN_TOKENS, pushApi::importTokens)
                         .route("GET", PushEndpoint.SANDBOX, pushApi::sandbox)
                         .route("POST", PushEndpoint.SANDBOX_SCRIPT, pushApi::script);
             }

@@ -73,6 +73,13 @@ public final class BackendClient {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(message))).build()), JsonNode.class);
     }
 
+    /** Imports registrations in bulk for an app; the answer counts the stored ones and lists the refused ones. */
+    public JsonNode importPushTokens(String appId, List<Map<String, Object>> registrations) {
+        return read(call(adminRequest(PushEndpoint.ADMIN_TOKENS + "?app=" + URLEncoder.encode(appId,
+                StandardCharsets.UTF_8)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(registrations))).build()), JsonNode.class);
+    }
+
     public JsonNode pushStatus(String messageId) {
         return read(call(adminRequest(PushEndpoint.MESSAGES + "/" + messageId).GET().build()), JsonNode.class);
     }

@@ -139,10 +139,13 @@ public record PushSettings(boolean enabled, boolean sandbox, Apns apns, Fcm fcm,
      * @param maxAttempts sends of one delivery, the first included, before it counts as failed
      * @param backoff the first retry's delay; doubled for each further attempt, with full jitter, up to
      *        {@code maxBackoff}; a gateway's {@code Retry-After} is honoured when longer
+     * @param sweep how often an instance reads the whole schedule for what it does not know of: deliveries of
+     *        messages another instance created, claims that expired, work left by a restart
      */
     public record Dispatch(Duration poll, int batch, Duration lease, int maxAttempts, Duration backoff,
-                           Duration maxBackoff) {
+                           Duration maxBackoff, Duration sweep) {
         public Dispatch {
+            positive("sweep", sweep);
             positive("poll", poll);
             positive("lease", lease);
             positive("backoff", backoff);
@@ -155,10 +158,10 @@ public record PushSettings(boolean enabled, boolean sandbox, Apns apns, Fcm fcm,
             }
         }
 
-        /** Poll every 200 ms, 500 at a time, 60 s leases, 5 attempts from 1 s up to 5 min. */
+        /** Poll every 200 ms, 500 at a time, 60 s leases, 5 attempts from 1 s up to 5 min, sweep every 5 s. */
         public static Dispatch defaults() {
             return new Dispatch(Duration.ofMillis(200), 500, Duration.ofSeconds(60), 5, Duration.ofSeconds(1),
-                    Duration.ofMinutes(5));
+                    Duration.ofMinutes(5), Duration.ofSeconds(5));
         }
 
         private static void positive(String name, Duration value) {

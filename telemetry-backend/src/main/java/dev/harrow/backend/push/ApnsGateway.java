@@ -19,6 +19,7 @@ import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -84,21 +85,16 @@ public final class ApnsGateway implements PushGateway {
     @Override
     public CompletableFuture<List<SendResult>> send(List<Outgoing> batch) {
         List<CompletableFuture<SendResult>> results = new ArrayList<>(batch.size());
+        // A batch is mostly one message: its payload is written once, not once per device.
+        Map<PushContent, String> payloads = new HashMap<>();
         for (Outgoing push : batch) {
-            results.add(sendOne(push));
+            results.add(sendOne(push, payloads.computeIfAbsent(push.content(), ApnsGateway::payload)));
         }
         return CompletableFuture.allOf(results.toArray(CompletableFuture[]::new))
                 .thenApply(done -> results.stream().map(CompletableFuture::join).toList());
     }
 
-    private CompletableFuture<SendResult> sendOne(Outgoing push) {
-        try {
-            inFlight.acquire();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CompletableFuture.completedFuture(SendResult.retry("Interrupted", null));
-        }
-        PushContent content = push.content();
+    private static String payload(PushContent content) {
         SimpleApnsPayloadBuilder payload = new SimpleApnsPayloadBuilder();
         if (content.title() != null) {
             payload.setAlertTitle(content.title());
@@ -119,8 +115,20 @@ public final class ApnsGateway implements PushGateway {
         for (Map.Entry<String, String> entry : content.data().entrySet()) {
             payload.addCustomProperty(entry.getKey(), entry.getValue());
         }
+        return payload.build();
+    }
+
+    private CompletableFuture<SendResult> sendOne(Outgoing push, String payload) {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.completedFuture(SendResult.retry("Interrupted", null));
+        }
+        PushContent content = push.content();
+        boolean alert = content.title() != null || content.body() != null;
         SimpleApnsPushNotification notification = new SimpleApnsPushNotification(push.token(), topic,
-                payload.build(), push.expiresAt(),
+                payload, push.expiresAt(),
                 content.priority() == PushContent.Priority.HIGH && alert ? DeliveryPriority.IMMEDIATE
                         : DeliveryPriority.CONSERVE_POWER,
                 alert ? PushType.ALERT : PushType.BACKGROUND, content.collapseKey(), apnsId(push.deliveryId()));

@@ -7,9 +7,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -98,98 +100,133 @@ public final class PushDispatcher implements AutoCloseable {
     /** Expands messages whose creating request died before it could. */
     void recoverUnexpanded() {
         Instant now = clock.instant();
-        for (PushMessage message : outbox.unexpanded(now.minus(settings.lease()))) {
+        for (PushMessage message : outbox.takeUnexpanded(now, settings.lease())) {
             int n = outbox.expand(message, tokens.reachedBy(message.appId(), message.target()), now);
             log.info("push message {} expanded after a restart: {} device(s)", message.id(), n);
         }
     }
 
-    /** One round: claim, send, settle. Returns how many deliveries it settled. */
+    /** One round: claim, send, settle. Returns how many devices it settled. */
     public int runOnce() {
         Instant now = clock.instant();
-        List<PushOutbox.Claimed> claimed = outbox.claim(owner, now, settings.batch(), settings.lease());
+        List<PushOutbox.Claimed> claimed = outbox.claim(owner, now, settings.batch(), settings.lease(),
+                settings.sweep());
         if (claimed.isEmpty()) {
             return 0;
         }
         Map<String, PushMessage> messages = outbox.messages(claimed.stream().map(PushOutbox.Claimed::messageId)
                 .collect(Collectors.toSet())).stream().collect(Collectors.toMap(PushMessage::id, m -> m));
-        List<PushOutbox.Settled> settled = new ArrayList<>(claimed.size());
-        Map<String, List<PushOutbox.Claimed>> toSend = new LinkedHashMap<>();
-        for (PushOutbox.Claimed c : claimed) {
-            PushMessage message = messages.get(c.messageId());
-            if (message == null || message.cancelled()) {
-                settled.add(new PushOutbox.Settled(c, DeliveryState.CANCELLED, "cancelled", null, null));
-            } else if (now.isAfter(c.expiresAt())) {
-                settled.add(new PushOutbox.Settled(c, DeliveryState.EXPIRED, "ttl passed", null, null));
-            } else {
-                toSend.computeIfAbsent(c.platform(), p -> new ArrayList<>()).add(c);
-            }
+        // Every batch of the round goes out before any result is awaited, so that the gateways work in parallel;
+        // a batch of a cancelled message, or past its TTL, is not sent (its future stays null).
+        List<CompletableFuture<List<SendResult>>> sends = new ArrayList<>(claimed.size());
+        for (PushOutbox.Claimed batch : claimed) {
+            PushMessage message = messages.get(batch.messageId());
+            boolean live = message != null && !message.cancelled() && !now.isAfter(batch.expiresAt());
+            sends.add(live ? send(gateway(batch.platform()), batch, message) : null);
         }
-        List<Map.Entry<PushOutbox.Claimed, SendResult>> deadTokens = new ArrayList<>();
-        for (Map.Entry<String, List<PushOutbox.Claimed>> group : toSend.entrySet()) {
-            PushGateway gateway = gateways.getOrDefault(group.getKey(),
-                    PushGateway.unconfigured("none", "NoGateway: no gateway for platform " + group.getKey()));
-            List<SendResult> results = send(gateway, group.getValue(), messages);
+        List<PushOutbox.Settled> settled = new ArrayList<>(claimed.size());
+        List<Map.Entry<String, Map.Entry<PushOutbox.Target, SendResult>>> deadTokens = new ArrayList<>();
+        int devices = 0;
+        for (int b = 0; b < claimed.size(); b++) {
+            PushOutbox.Claimed batch = claimed.get(b);
+            devices += batch.targets().size();
+            if (sends.get(b) == null) {
+                PushMessage message = messages.get(batch.messageId());
+                boolean cancelled = message == null || message.cancelled();
+                DeliveryState state = cancelled ? DeliveryState.CANCELLED : DeliveryState.EXPIRED;
+                String why = cancelled ? "cancelled" : "ttl passed";
+                settled.add(new PushOutbox.Settled(batch, batch.targets().stream()
+                        .map(t -> new PushOutbox.Outcome(t, state, why, null)).toList(), null, null));
+                continue;
+            }
+            List<SendResult> results = await(sends.get(b), batch, gateway(batch.platform()).name());
+            List<PushOutbox.Outcome> outcomes = new ArrayList<>(results.size());
+            Duration wait = Duration.ZERO;
+            String retryReason = null;
+            boolean lastAttempt = batch.attempts() + 1 >= settings.maxAttempts();
             for (int i = 0; i < results.size(); i++) {
-                PushOutbox.Claimed c = group.getValue().get(i);
+                PushOutbox.Target target = batch.targets().get(i);
                 SendResult r = results.get(i);
-                settled.add(settle(c, r));
+                outcomes.add(outcome(target, r, lastAttempt));
+                if (r.outcome() == SendResult.Outcome.RETRY && !lastAttempt) {
+                    Duration d = delay(batch.attempts() + 1, r.retryAfter());
+                    wait = d.compareTo(wait) > 0 ? d : wait;
+                    retryReason = r.reason();
+                }
                 if (r.deactivateToken()) {
-                    deadTokens.add(Map.entry(c, r));
+                    deadTokens.add(Map.entry(batch.appId(), Map.entry(target, r)));
                 }
             }
+            settled.add(new PushOutbox.Settled(batch, outcomes, clock.instant().plus(wait), retryReason));
         }
         Instant after = clock.instant();
         outbox.settle(settled, after);
-        for (Map.Entry<PushOutbox.Claimed, SendResult> dead : deadTokens) {
-            PushOutbox.Claimed c = dead.getKey();
-            SendResult r = dead.getValue();
-            if (tokens.deactivate(c.appId(), c.token(), r.reason(),
-                    r.tokenInvalidAt() == null ? after : r.tokenInvalidAt(), after) > 0) {
-                log.info("push token of device {} deactivated: {}", c.deviceId(), r.reason());
-            }
+        for (Map.Entry<String, Map.Entry<PushOutbox.Target, SendResult>> dead : deadTokens) {
+            deactivate(dead.getKey(), dead.getValue().getKey(), dead.getValue().getValue(), after);
         }
-        return settled.size();
+        return devices;
     }
 
-    private PushOutbox.Settled settle(PushOutbox.Claimed c, SendResult r) {
+    private void deactivate(String appId, PushOutbox.Target target, SendResult r, Instant now) {
+        if (tokens.deactivate(appId, target.token(), r.reason(),
+                r.tokenInvalidAt() == null ? now : r.tokenInvalidAt(), now) > 0) {
+            log.info("push token of device {} deactivated: {}", target.deviceId(), r.reason());
+        }
+    }
+
+    private PushGateway gateway(String platform) {
+        return gateways.getOrDefault(platform,
+                PushGateway.unconfigured("none", "NoGateway: no gateway for platform " + platform));
+    }
+
+    private static List<SendResult> all(PushOutbox.Claimed batch, SendResult result) {
+        return batch.targets().stream().map(t -> result).toList();
+    }
+
+    private static PushOutbox.Outcome outcome(PushOutbox.Target target, SendResult r, boolean lastAttempt) {
         return switch (r.outcome()) {
-            case ACCEPTED -> new PushOutbox.Settled(c, DeliveryState.ACCEPTED, null, r.gatewayId(), null);
-            case REJECTED -> new PushOutbox.Settled(c, DeliveryState.REJECTED, r.reason(), null, null);
-            case RETRY -> c.attempts() + 1 >= settings.maxAttempts()
-                    ? new PushOutbox.Settled(c, DeliveryState.FAILED, r.reason(), null, null)
-                    : new PushOutbox.Settled(c, DeliveryState.PENDING, r.reason(), null,
-                    clock.instant().plus(delay(c.attempts() + 1, r.retryAfter())));
+            case ACCEPTED -> new PushOutbox.Outcome(target, DeliveryState.ACCEPTED, null, r.gatewayId());
+            case REJECTED -> new PushOutbox.Outcome(target, DeliveryState.REJECTED, r.reason(), null);
+            case RETRY -> new PushOutbox.Outcome(target, lastAttempt ? DeliveryState.FAILED : DeliveryState.PENDING,
+                    r.reason(), null);
         };
     }
 
-    private List<SendResult> send(PushGateway gateway, List<PushOutbox.Claimed> batch,
-                                  Map<String, PushMessage> messages) {
-        List<Outgoing> outgoing = new ArrayList<>(batch.size());
-        for (PushOutbox.Claimed c : batch) {
-            PushContent content = messages.get(c.messageId()).content();
-            Map<String, String> data = new HashMap<>(content.data());
-            data.put("messageId", c.messageId());
-            outgoing.add(new Outgoing(c.id(), c.messageId(), c.appId(), c.deviceId(), c.token(),
-                    content.withData(data), c.expiresAt()));
+    private CompletableFuture<List<SendResult>> send(PushGateway gateway, PushOutbox.Claimed batch,
+                                                     PushMessage message) {
+        PushContent content = message.content();
+        Map<String, String> data = new HashMap<>(content.data());
+        data.put("messageId", message.id());
+        PushContent withId = content.withData(data);
+        List<Outgoing> outgoing = new ArrayList<>(batch.targets().size());
+        for (PushOutbox.Target t : batch.targets()) {
+            outgoing.add(new Outgoing(message.id() + "/" + t.deviceId(), message.id(), batch.appId(), t.deviceId(),
+                    t.token(), withId, batch.expiresAt()));
         }
+        try {
+            return gateway.send(outgoing);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private List<SendResult> await(CompletableFuture<List<SendResult>> sent, PushOutbox.Claimed batch,
+                                   String gateway) {
         List<SendResult> results;
         try {
             // Half the lease: the results must be written while the claim still holds.
-            results = gateway.send(outgoing).get(settings.lease().toMillis() / 2, TimeUnit.MILLISECONDS);
+            results = sent.get(settings.lease().toMillis() / 2, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            results = batch.stream().map(c -> SendResult.retry("Timeout: no answer from " + gateway.name(), null))
-                    .toList();
+            results = all(batch, SendResult.retry("Timeout: no answer from " + gateway, null));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            results = batch.stream().map(c -> SendResult.retry("Interrupted", null)).toList();
-        } catch (java.util.concurrent.ExecutionException e) {
-            String why = "GatewayError: " + e.getCause();
-            results = batch.stream().map(c -> SendResult.retry(why, null)).toList();
+            results = all(batch, SendResult.retry("Interrupted", null));
+        } catch (ExecutionException e) {
+            results = all(batch, SendResult.retry("GatewayError: " + e.getCause(), null));
         }
         for (SendResult r : results) {
-            metrics.count(SENT, "Push sends by gateway and outcome.", 1, "gateway", gateway.name(), "outcome",
-                    r.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            metrics.count(SENT, "Push sends by gateway and outcome.", 1, "gateway", gateway, "outcome",
+                    r.outcome().name().toLowerCase(Locale.ROOT));
         }
         return results;
     }

@@ -17,12 +17,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -37,6 +39,7 @@ import java.util.concurrent.TimeoutException;
  */
 public final class PushEndpoint {
     public static final String TOKENS = "/v1/push/tokens";
+    static final int IMPORT_MAX = 5000;
     public static final String MESSAGES = "/admin/v1/push/messages";
     public static final String ADMIN_TOKENS = "/admin/v1/push/tokens";
     public static final String SANDBOX = "/admin/v1/push/sandbox";
@@ -90,24 +93,77 @@ public final class PushEndpoint {
         if (body == null) {
             return;
         }
-        DeviceToken token = DeviceToken.registered(app.get().appId(), body.deviceId(), body.token(),
-                body.platform() == null ? null : body.platform().toLowerCase(Locale.ROOT), body.language(),
-                body.timeZone(), body.appVersion(), body.tags(), clock.instant());
+        DeviceToken token = registration(app.get().appId(), body, clock.instant());
         List<String> problems = token.problems();
         if (!problems.isEmpty()) {
             ex.respondError(400, "invalid_registration", String.join("; ", problems));
             return;
         }
+        answerWhenStored(ex, push.tokens().register(token), Map.of("registered", true, "deviceId",
+                token.deviceId()), "the registration was not stored; register again");
+    }
+
+    /** 200 with {@code body} once the registrations are stored; 503 with {@code retry} when the store failed. */
+    private static void answerWhenStored(ApiExchange ex, CompletableFuture<Void> stored, Object body, String retry)
+            throws IOException {
         try {
-            push.tokens().register(token).get(30, TimeUnit.SECONDS);
-            ex.respondJson(200, Map.of("registered", true, "deviceId", token.deviceId()));
+            stored.get(25, TimeUnit.SECONDS);
+            ex.respondJson(200, body);
         } catch (ExecutionException | TimeoutException e) {
             ex.setHeader("Retry-After", "5");
-            ex.respondError(503, "store_unavailable", "the registration was not stored; register again");
+            ex.respondError(503, "store_unavailable", retry);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ex.respondError(503, "store_unavailable", "interrupted");
         }
+    }
+
+    /**
+     * {@code POST /admin/v1/push/tokens?app=}: imports registrations in bulk (a JSON array of up to
+     * {@value #IMPORT_MAX}, as the app would send them one by one), for moving a fleet's tokens over from another
+     * system. Valid ones are stored even when others are not; the answer lists each refused one with its index.
+     */
+    public void importTokens(ApiExchange ex) throws IOException {
+        if (!auth.check(ex)) {
+            return;
+        }
+        TokenRequest[] body = read(ex, TokenRequest[].class);
+        if (body == null) {
+            return;
+        }
+        if (body.length > IMPORT_MAX) {
+            ex.respondError(413, "too_many", "at most " + IMPORT_MAX + " registrations per request, got "
+                    + body.length);
+            return;
+        }
+        String appId = app(ex);
+        if (config.apps().stream().noneMatch(a -> a.appId().equals(appId))) {
+            ex.respondError(400, "invalid_query", "unknown app " + appId);
+            return;
+        }
+        Instant now = clock.instant();
+        List<CompletableFuture<Void>> stored = new ArrayList<>(body.length);
+        List<Map<String, Object>> refused = new ArrayList<>();
+        for (int i = 0; i < body.length; i++) {
+            TokenRequest r = body[i];
+            List<String> problems = r == null ? List.of("a JSON object is required") : registration(appId, r, now)
+                    .problems();
+            if (problems.isEmpty()) {
+                stored.add(push.tokens().register(registration(appId, r, now)));
+            } else {
+                refused.add(Map.of("index", i, "deviceId", r == null || r.deviceId() == null ? "" : r.deviceId(),
+                        "problems", problems));
+            }
+        }
+        answerWhenStored(ex, CompletableFuture.allOf(stored.toArray(CompletableFuture[]::new)),
+                Map.of("registered", stored.size(), "refused", refused),
+                "the registrations were not all stored; send them again");
+    }
+
+    private static DeviceToken registration(String appId, TokenRequest body, Instant now) {
+        return DeviceToken.registered(appId, body.deviceId(), body.token(),
+                body.platform() == null ? null : body.platform().toLowerCase(Locale.ROOT), body.language(),
+                body.timeZone(), body.appVersion(), body.tags(), now);
     }
 
     /** {@code POST /admin/v1/push/messages}, and under it {@code GET {id}} and {@code POST {id}/cancel}. */

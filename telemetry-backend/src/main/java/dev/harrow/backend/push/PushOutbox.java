@@ -5,8 +5,6 @@ import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.Accumulators;
-import com.mongodb.client.model.Aggregates;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
@@ -23,60 +21,106 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
+import java.util.Comparator;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
 /**
- * The durable schedule of pushes in MongoDB: messages ({@code push_messages}), one delivery per targeted device
- * ({@code push_deliveries}, {@code _id = messageId/deviceId}), and idempotency keys ({@code push_idempotency}).
+ * The durable schedule of pushes in MongoDB: messages ({@code push_messages}), their copies in batches of up to
+ * {@value #BATCH} devices of one platform due at one moment ({@code push_batches}, {@code _id =
+ * messageId/sequence}), and idempotency keys ({@code push_idempotency}).
  *
- * <p>Deliveries are claimed with leases: a claim marks due deliveries with this instance's name, a fresh claim id
- * and a lease end in one update whose filter repeats "still due", so that of two instances racing for the same
- * delivery exactly one sees it under its claim id. Results are written back under the same claim id, so an
- * instance whose lease ran out cannot overwrite the instance that took over. Everything the dispatcher needs to
- * resume after a restart is in these documents: a message not yet expanded is expanded again (deliveries are keyed,
- * so nothing doubles), pending deliveries stay pending, and claims of a dead instance expire.
+ * <p>A batch is the unit of claiming, sending and settling: one write takes up to {@value #BATCH} devices and one
+ * write records what became of them, so the store's work per push stays small next to the gateway's. A batch keeps
+ * the devices still to send ({@code devices}) and the final outcome of the others ({@code results}); a transient
+ * failure leaves the failed devices in it, due again after the backoff.
+ *
+ * <p>Batches are claimed with leases. Every batch carries a claim token that every write changes; a claim sets this
+ * instance's name, a fresh claim id as the token and the lease end as {@code nextAt}, in an update whose filter is
+ * the token the claimer last saw, so that of two instances racing for a batch exactly one gets it. Results are
+ * written back under the same claim id, so an instance whose lease ran out cannot overwrite the instance that took
+ * over. {@code nextAt} is the next moment a batch needs attention (its due time, its retry, or its lease end while
+ * claimed); settled batches drop it. A message's batches become claimable only once the message is marked
+ * expanded, so a backend that stops halfway through an expansion leaves nothing half-sent: the expansion is
+ * redone from scratch.
  */
 public final class PushOutbox {
     static final String MESSAGES = "push_messages";
-    static final String DELIVERIES = "push_deliveries";
+    static final String BATCHES = "push_batches";
     static final String IDEMPOTENCY = "push_idempotency";
+    /** Devices per batch: FCM's sendEach limit, and a document of tens of kilobytes. */
+    static final int BATCH = 500;
+    /** The claim token: changed by every write to a batch, so a compare-and-set on it sees any change. */
+    static final String TOKEN = "claim";
+    private static final String NEW = "new";
+    private static final String SETTLED = "settled";
+    private static final String DONE = "DONE";
+    /** Batches one sweep reads at most; what is beyond waits for the list to run dry. */
+    private static final int SWEEP_PAGE = 5_000;
 
     private final MongoCollection<Document> messages;
-    private final MongoCollection<Document> deliveries;
+    private final MongoCollection<Document> batches;
     private final MongoCollection<Document> idempotency;
     private final Runnable durable;
     private final ObjectMapper json;
+    private final DueList dueList = new DueList(50_000);
+    private final Object sweepLock = new Object();
+    private Instant nextSweep = Instant.MIN;
+    private boolean sweepWasPartial;
 
-    /** A delivery taken for sending under a claim. */
-    public record Claimed(String id, String messageId, String appId, String deviceId, String token, String platform,
-                          Instant expiresAt, int attempts, String claim) {
+    /** Devices that share a batch: one platform, one due moment. */
+    private record Group(Instant due, String platform) {
     }
 
-    /** What became of a claimed delivery. */
-    public record Settled(Claimed delivery, DeliveryState state, String reason, String gatewayId, Instant nextAt) {
+    private static final Comparator<Group> GROUP_ORDER = Comparator.comparing(Group::due)
+            .thenComparing(Group::platform);
+
+    /** One device of a batch. */
+    public record Target(String deviceId, String token) {
+    }
+
+    /** A batch taken for sending under a claim. */
+    public record Claimed(String id, String messageId, String appId, String platform, Instant expiresAt, int attempts,
+                          String claim, List<Target> targets) {
+    }
+
+    /** What became of one device's copy: a final state, or {@link DeliveryState#PENDING} to try again. */
+    public record Outcome(Target target, DeliveryState state, String reason, String gatewayId) {
+    }
+
+    /**
+     * What became of a claimed batch. Outcomes left {@link DeliveryState#PENDING} stay in the batch, due again at
+     * {@code retryAt}, with {@code retryReason} shown while they wait.
+     */
+    public record Settled(Claimed batch, List<Outcome> outcomes, Instant retryAt, String retryReason) {
     }
 
     public PushOutbox(MongoDatabase database, Runnable durable, ObjectMapper json) {
         this.messages = database.getCollection(MESSAGES);
-        this.deliveries = database.getCollection(DELIVERIES);
+        this.batches = database.getCollection(BATCHES);
         this.idempotency = database.getCollection(IDEMPOTENCY);
         this.durable = durable;
         this.json = json;
     }
 
     public void ensureIndexes() {
-        // Single-field indexes: the embedded store ignores non-unique compound ones, and these are the lookups
-        // that must not scan every delivery (a message's, a claim's).
-        deliveries.createIndex(Indexes.ascending("message"), new IndexOptions().name("message"));
-        deliveries.createIndex(Indexes.ascending("claim"), new IndexOptions().name("claim"));
-        deliveries.createIndex(Indexes.ascending("nextAt"), new IndexOptions().name("next_at"));
+        // (_id, claim) is unique anyway; as an index it serves the compare-and-set of every claim and settlement,
+        // in the embedded store too (which serves equality on unique indexes only and ignores the others).
+        batches.createIndex(Indexes.ascending("_id", TOKEN), new IndexOptions().name("claim").unique(true));
+        // On MongoDB: the sweep (only batches still waiting carry nextAt) and a message's status.
+        batches.createIndex(Indexes.ascending("nextAt"), new IndexOptions().name("next_at"));
+        batches.createIndex(Indexes.ascending("message"), new IndexOptions().name("message"));
         messages.createIndex(Indexes.ascending("expanded"), new IndexOptions().name("expanded"));
     }
 
@@ -111,34 +155,59 @@ public final class PushOutbox {
     }
 
     /**
-     * Writes one delivery per token, due at the schedule's moment in the token's own zone, then marks the message
-     * expanded. Safe to run again for the same message: deliveries already there stay as they are.
+     * Writes the message's batches: its devices grouped by platform and by the moment the schedule falls due in
+     * each device's zone, in device order, {@value #BATCH} at a time; then marks the message expanded, which makes
+     * the batches claimable. Safe to run again for the same message: batches already there stay as they are.
      */
     public int expand(PushMessage message, List<DeviceToken> tokens, Instant now) {
-        List<Document> docs = new ArrayList<>(tokens.size());
         PushSchedule schedule = message.schedule() == null ? PushSchedule.now() : message.schedule();
+        Map<Group, List<DeviceToken>> groups = new TreeMap<>(GROUP_ORDER);
         for (DeviceToken token : tokens) {
-            Instant due = schedule.dueFor(token.zone(), message.createdAt());
-            Instant expires = due.plus(message.content().ttl());
-            docs.add(new Document("_id", message.id() + "/" + token.deviceId())
-                    .append("message", message.id())
-                    .append("app", message.appId())
-                    .append("deviceId", token.deviceId())
-                    .append("token", token.token())
-                    .append("platform", token.platform())
-                    .append("zone", token.zone().getId())
-                    .append("dueAt", Date.from(due))
-                    .append("expiresAt", Date.from(expires))
-                    .append("state", message.cancelled() ? DeliveryState.CANCELLED.name() : DeliveryState.PENDING.name())
-                    .append("nextAt", Date.from(due))
-                    .append("attempts", 0));
+            groups.computeIfAbsent(new Group(schedule.dueFor(token.zone(), message.createdAt()), token.platform()),
+                    k -> new ArrayList<>()).add(token);
         }
-        for (int from = 0; from < docs.size(); from += 1000) {
-            insertIgnoringDuplicates(docs.subList(from, Math.min(docs.size(), from + 1000)));
+        List<Document> docs = new ArrayList<>();
+        List<DueList.Entry> waiting = new ArrayList<>();
+        int seq = 0;
+        for (Map.Entry<Group, List<DeviceToken>> group : groups.entrySet()) {
+            List<DeviceToken> members = group.getValue();
+            members.sort(Comparator.comparing(DeviceToken::deviceId));
+            Instant due = group.getKey().due();
+            for (int from = 0; from < members.size(); from += BATCH) {
+                List<DeviceToken> slice = members.subList(from, Math.min(members.size(), from + BATCH));
+                List<Document> devices = new ArrayList<>(slice.size());
+                for (DeviceToken t : slice) {
+                    devices.add(new Document("d", t.deviceId()).append("t", t.token()));
+                }
+                String id = String.format(Locale.ROOT, "%s/%06d", message.id(), seq++);
+                Document doc = new Document("_id", id)
+                        .append("message", message.id())
+                        .append("app", message.appId())
+                        .append("platform", slice.get(0).platform())
+                        .append("dueAt", Date.from(due))
+                        .append("expiresAt", Date.from(due.plus(message.content().ttl())))
+                        .append("attempts", 0)
+                        .append("size", devices.size())
+                        .append("devices", devices)
+                        .append("results", new ArrayList<>());
+                if (message.cancelled()) {
+                    doc.append("state", DONE).append("cancelled", true).append(TOKEN, SETTLED);
+                } else {
+                    doc.append("state", DeliveryState.PENDING.name()).append(TOKEN, NEW)
+                            .append("nextAt", Date.from(due));
+                    waiting.add(new DueList.Entry(id, NEW, due, devices.size()));
+                }
+                docs.add(doc);
+            }
+        }
+        for (int from = 0; from < docs.size(); from += 50) {
+            insertIgnoringDuplicates(docs.subList(from, Math.min(docs.size(), from + 50)));
         }
         messages.updateOne(Filters.eq("_id", message.id()), Updates.combine(Updates.set("expanded", true),
-                Updates.set("targeted", tokens.size())));
+                Updates.set("targeted", tokens.size()), Updates.unset("recoveryUntil")));
         durable.run();
+        // Only once the message is expanded: before, a claim would take a batch of an expansion not yet complete.
+        waiting.forEach(dueList::offer);
         return tokens.size();
     }
 
@@ -147,7 +216,7 @@ public final class PushOutbox {
             return;
         }
         try {
-            deliveries.insertMany(docs, new InsertManyOptions().ordered(false));
+            batches.insertMany(docs, new InsertManyOptions().ordered(false));
         } catch (MongoBulkWriteException e) {
             boolean onlyDuplicates = e.getWriteErrors().stream()
                     .allMatch(w -> ErrorCategory.fromErrorCode(w.getCode()) == ErrorCategory.DUPLICATE_KEY);
@@ -157,12 +226,26 @@ public final class PushOutbox {
         }
     }
 
-    /** Messages stored but not expanded yet: a backend stopped between the two. */
-    public List<PushMessage> unexpanded(Instant createdBefore) {
+    /**
+     * Takes over the expansion of a message whose creating backend stopped before finishing it (stored longer
+     * than {@code lease} ago, still not expanded): marks it as being recovered by the caller for {@code lease},
+     * and removes the batches the stopped expansion left, which nobody can have claimed. Empty when another
+     * instance recovers it.
+     */
+    public List<PushMessage> takeUnexpanded(Instant now, Duration lease) {
         List<PushMessage> out = new ArrayList<>();
         for (Document doc : messages.find(Filters.and(Filters.eq("expanded", false),
-                Filters.lt("createdAt", Date.from(createdBefore))))) {
-            out.add(fromDocument(doc));
+                Filters.lt("createdAt", Date.from(now.minus(lease)))))) {
+            Date until = doc.getDate("recoveryUntil");
+            if (until != null && until.toInstant().isAfter(now)) {
+                continue;
+            }
+            Bson free = until == null ? Filters.exists("recoveryUntil", false) : Filters.eq("recoveryUntil", until);
+            if (messages.updateOne(Filters.and(Filters.eq("_id", doc.get("_id")), Filters.eq("expanded", false), free),
+                    Updates.set("recoveryUntil", Date.from(now.plus(lease)))).getModifiedCount() == 1) {
+                batches.deleteMany(Filters.eq("message", doc.get("_id")));
+                out.add(fromDocument(doc));
+            }
         }
         return out;
     }
@@ -179,130 +262,222 @@ public final class PushOutbox {
         return out;
     }
 
-    /** Cancels a message: its deliveries not yet claimed never go out. Returns how many were stopped. */
+    /** Cancels a message: its batches not yet claimed never go out. Returns how many devices were stopped. */
     public long cancel(String messageId) {
         messages.updateOne(Filters.eq("_id", messageId), Updates.set("cancelled", true));
-        long stopped = deliveries.updateMany(Filters.and(Filters.eq("message", messageId),
-                        Filters.eq("state", DeliveryState.PENDING.name())),
-                Updates.set("state", DeliveryState.CANCELLED.name())).getModifiedCount();
+        long stopped = 0;
+        for (Document doc : batches.find(Filters.and(Filters.eq("message", messageId),
+                Filters.eq("state", DeliveryState.PENDING.name())))
+                .projection(Projections.include("_id", TOKEN, "size"))) {
+            stopped += batches.updateOne(underToken(doc.getString("_id"), doc.getString(TOKEN)),
+                    Updates.combine(Updates.set("state", DONE), Updates.set("cancelled", true),
+                            Updates.set(TOKEN, SETTLED), Updates.unset("nextAt"))).getModifiedCount()
+                    * doc.getInteger("size", 0);
+        }
         durable.run();
         return stopped;
     }
 
-    /** Takes up to {@code limit} due deliveries (and those whose claim expired) for {@code owner}. */
-    public List<Claimed> claim(String owner, Instant now, int limit, Duration lease) {
-        Bson due = Filters.or(
-                Filters.and(Filters.eq("state", DeliveryState.PENDING.name()), Filters.lte("nextAt", Date.from(now))),
-                Filters.and(Filters.eq("state", DeliveryState.CLAIMED.name()),
-                        Filters.lt("leaseUntil", Date.from(now))));
-        List<String> ids = new ArrayList<>();
-        for (Document doc : deliveries.find(due).projection(Projections.include("_id"))
-                .sort(Sorts.ascending("nextAt")).limit(limit)) {
-            ids.add(doc.getString("_id"));
-        }
-        if (ids.isEmpty()) {
+    /**
+     * Takes due batches (and those whose claim expired) for {@code owner}, until they hold at least {@code limit}
+     * devices. Candidates come from this instance's {@link DueList}, refreshed by a sweep of the schedule every
+     * {@code sweepEvery}; each is taken with a compare-and-set on its claim token, so of two instances racing for a
+     * batch exactly one gets it, and a stale candidate costs one update that matches nothing.
+     */
+    public List<Claimed> claim(String owner, Instant now, int limit, Duration lease, Duration sweepEvery) {
+        sweepIfDue(now, sweepEvery);
+        List<DueList.Entry> due = dueList.takeDue(now, limit);
+        if (due.isEmpty()) {
             return List.of();
         }
         String claim = owner + ":" + UUID.randomUUID();
         Bson take = Updates.combine(Updates.set("state", DeliveryState.CLAIMED.name()), Updates.set("owner", owner),
-                Updates.set("claim", claim), Updates.set("leaseUntil", Date.from(now.plus(lease))));
-        // One update per candidate, found by _id, in one round trip: an $in over many ids makes some stores test
-        // every delivery against every id.
-        List<WriteModel<Document>> takes = new ArrayList<>(ids.size());
-        for (String id : ids) {
-            takes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", id), due), take));
+                Updates.set(TOKEN, claim), Updates.set("nextAt", Date.from(now.plus(lease))));
+        List<WriteModel<Document>> takes = new ArrayList<>(due.size());
+        List<String> ids = new ArrayList<>(due.size());
+        for (DueList.Entry e : due) {
+            takes.add(new UpdateOneModel<>(underToken(e.id(), e.token()), take));
+            ids.add(e.id());
         }
-        deliveries.bulkWrite(takes, new BulkWriteOptions().ordered(false));
+        batches.bulkWrite(takes, new BulkWriteOptions().ordered(false));
         durable.run();
         List<Claimed> mine = new ArrayList<>();
-        for (Document doc : deliveries.find(Filters.eq("claim", claim))) {
-            mine.add(new Claimed(doc.getString("_id"), doc.getString("message"), doc.getString("app"),
-                    doc.getString("deviceId"), doc.getString("token"), doc.getString("platform"),
-                    doc.getDate("expiresAt").toInstant(), doc.getInteger("attempts", 0), claim));
+        for (Document doc : batches.find(Filters.in("_id", ids))
+                .projection(Projections.exclude("results"))) {
+            if (claim.equals(doc.getString(TOKEN))) {
+                List<Target> targets = new ArrayList<>();
+                for (Document d : doc.getList("devices", Document.class)) {
+                    targets.add(new Target(d.getString("d"), d.getString("t")));
+                }
+                mine.add(new Claimed(doc.getString("_id"), doc.getString("message"), doc.getString("app"),
+                        doc.getString("platform"), doc.getDate("expiresAt").toInstant(),
+                        doc.getInteger("attempts", 0), claim, targets));
+            }
         }
         return mine;
     }
 
-    /** Writes what became of claimed deliveries, each only if its claim still holds. */
+    /**
+     * Reads what comes due before the next sweep into the due list: at the first claim (a restart), then every
+     * {@code every}, and sooner when the list overflowed or the last sweep did not see everything. This is the one
+     * query that searches the schedule; on MongoDB it is served by the {@code nextAt} index, which holds only
+     * batches still waiting. Batches of messages whose expansion has not finished are left alone.
+     */
+    private void sweepIfDue(Instant now, Duration every) {
+        synchronized (sweepLock) {
+            boolean behind = dueList.takeOverflow() || (sweepWasPartial && !dueList.hasDue(now));
+            if (now.isBefore(nextSweep) && !behind) {
+                return;
+            }
+            nextSweep = now.plus(every);
+            List<Document> found = new ArrayList<>();
+            for (Document doc : batches.find(Filters.lte("nextAt", Date.from(now.plus(every))))
+                    .projection(Projections.include("_id", "message", TOKEN, "nextAt", "size"))
+                    .sort(Sorts.ascending("nextAt")).limit(SWEEP_PAGE)) {
+                found.add(doc);
+            }
+            sweepWasPartial = found.size() == SWEEP_PAGE;
+            Set<String> messageIds = new HashSet<>();
+            found.forEach(doc -> messageIds.add(doc.getString("message")));
+            Set<String> expanded = new HashSet<>();
+            for (PushMessage m : messages(messageIds)) {
+                if (m.expanded()) {
+                    expanded.add(m.id());
+                }
+            }
+            for (Document doc : found) {
+                if (expanded.contains(doc.getString("message"))) {
+                    dueList.offer(new DueList.Entry(doc.getString("_id"), doc.getString(TOKEN),
+                            doc.getDate("nextAt").toInstant(), doc.getInteger("size", 1)));
+                }
+            }
+        }
+    }
+
+    /** Writes what became of claimed batches, each only if its claim still holds. */
     public void settle(List<Settled> results, Instant now) {
         if (results.isEmpty()) {
             return;
         }
         List<WriteModel<Document>> writes = new ArrayList<>(results.size());
+        List<DueList.Entry> retries = new ArrayList<>();
         for (Settled s : results) {
-            List<Bson> set = new ArrayList<>(List.of(Updates.set("state", s.state().name()),
-                    Updates.set("reason", s.reason()), Updates.unset("leaseUntil")));
-            if (s.state() == DeliveryState.PENDING) {
-                set.add(Updates.set("nextAt", Date.from(s.nextAt())));
-                set.add(Updates.unset("claim"));
-            } else {
-                set.add(Updates.set("settledAt", Date.from(now)));
+            List<Document> finals = new ArrayList<>();
+            List<Document> again = new ArrayList<>();
+            for (Outcome o : s.outcomes()) {
+                if (o.state() == DeliveryState.PENDING) {
+                    again.add(new Document("d", o.target().deviceId()).append("t", o.target().token()));
+                } else {
+                    finals.add(new Document("d", o.target().deviceId()).append("s", o.state().name())
+                            .append("r", o.reason()).append("g", o.gatewayId()).append("at", Date.from(now)));
+                }
             }
-            if (s.state() != DeliveryState.CANCELLED && s.state() != DeliveryState.EXPIRED) {
+            List<Bson> set = new ArrayList<>(List.of(Updates.set("devices", again), Updates.set("size", again.size()),
+                    Updates.pushEach("results", finals)));
+            if (s.outcomes().stream().anyMatch(o -> o.state() != DeliveryState.CANCELLED
+                    && o.state() != DeliveryState.EXPIRED)) {
                 set.add(Updates.inc("attempts", 1));
             }
-            if (s.state() == DeliveryState.ACCEPTED) {
-                set.add(Updates.set("sentAt", Date.from(now)));
-                set.add(Updates.set("gatewayId", s.gatewayId()));
+            if (again.isEmpty()) {
+                set.add(Updates.set("state", DONE));
+                set.add(Updates.set(TOKEN, SETTLED));
+                set.add(Updates.unset("nextAt"));
+            } else {
+                String token = "retry:" + UUID.randomUUID();
+                set.add(Updates.set("state", DeliveryState.PENDING.name()));
+                set.add(Updates.set(TOKEN, token));
+                set.add(Updates.set("nextAt", Date.from(s.retryAt())));
+                set.add(Updates.set("reason", s.retryReason()));
+                retries.add(new DueList.Entry(s.batch().id(), token, s.retryAt(), again.size()));
             }
-            writes.add(new UpdateOneModel<>(Filters.and(Filters.eq("_id", s.delivery().id()),
-                    Filters.eq("claim", s.delivery().claim())), Updates.combine(set)));
+            writes.add(new UpdateOneModel<>(underToken(s.batch().id(), s.batch().claim()), Updates.combine(set)));
         }
-        deliveries.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+        batches.bulkWrite(writes, new BulkWriteOptions().ordered(false));
         durable.run();
+        retries.forEach(dueList::offer);
     }
 
-    /** How many of a message's deliveries are in each state, and rejections and failures by reason. */
+    /**
+     * The compare-and-set filter: a plain {@code {_id, claim}} document, because {@code Filters.and} renders as
+     * {@code $and}, which the embedded store cannot match to the unique index and answers by a scan.
+     */
+    private static Bson underToken(String id, String token) {
+        return new Document("_id", id).append(TOKEN, token);
+    }
+
+    /**
+     * Per-state counts of a message's devices, with the reasons behind rejections and failures, how many pending
+     * ones wait for a retry after a transient failure, and when each accepted copy was taken by its gateway.
+     */
     public Counts counts(String messageId) {
         Map<DeliveryState, Long> byState = new EnumMap<>(DeliveryState.class);
         Map<String, Long> rejected = new LinkedHashMap<>();
         Map<String, Long> failed = new LinkedHashMap<>();
+        Map<String, Instant> sentAt = new HashMap<>();
         long retrying = 0;
-        for (Document group : deliveries.aggregate(List.of(
-                Aggregates.match(Filters.eq("message", messageId)),
-                Aggregates.group(new Document("state", "$state").append("reason", "$reason"),
-                        Accumulators.sum("n", 1))))) {
-            Document key = group.get("_id", Document.class);
-            DeliveryState state = DeliveryState.valueOf(key.getString("state"));
-            long n = ((Number) group.get("n")).longValue();
-            byState.merge(state, n, Long::sum);
-            String reason = key.getString("reason");
-            if (state == DeliveryState.REJECTED) {
-                rejected.merge(reason == null ? "unknown" : reason, n, Long::sum);
-            } else if (state == DeliveryState.FAILED) {
-                failed.merge(reason == null ? "unknown" : reason, n, Long::sum);
-            } else if (state == DeliveryState.PENDING && reason != null) {
-                retrying += n;
+        for (Document batch : batches.find(Filters.eq("message", messageId))) {
+            for (Document r : batch.getList("results", Document.class)) {
+                DeliveryState state = DeliveryState.valueOf(r.getString("s"));
+                byState.merge(state, 1L, Long::sum);
+                String reason = r.getString("r") == null ? "unknown" : r.getString("r");
+                if (state == DeliveryState.REJECTED) {
+                    rejected.merge(reason, 1L, Long::sum);
+                } else if (state == DeliveryState.FAILED) {
+                    failed.merge(reason, 1L, Long::sum);
+                } else if (state == DeliveryState.ACCEPTED) {
+                    sentAt.put(r.getString("d"), r.getDate("at").toInstant());
+                }
+            }
+            long waiting = batch.getList("devices", Document.class).size();
+            if (waiting > 0) {
+                DeliveryState state = waitingState(batch);
+                byState.merge(state, waiting, Long::sum);
+                if (state == DeliveryState.PENDING && batch.getInteger("attempts", 0) > 0) {
+                    retrying += waiting;
+                }
             }
         }
-        return new Counts(byState, rejected, failed, retrying);
+        return new Counts(byState, rejected, failed, retrying, sentAt);
+    }
+
+    /** The state of the devices a batch still holds: a settled batch holds devices only when it was cancelled. */
+    private static DeliveryState waitingState(Document batch) {
+        String state = batch.getString("state");
+        return DONE.equals(state) ? DeliveryState.CANCELLED : DeliveryState.valueOf(state);
     }
 
     /**
-     * Per-state counts of a message's deliveries, with the reasons behind rejections and failures, and how many
-     * pending ones wait for a retry after a transient failure.
+     * Per-state counts of a message's devices, with the reasons behind rejections and failures, how many pending
+     * ones wait for a retry after a transient failure, and when each accepted copy was sent, by device id.
      */
     public record Counts(Map<DeliveryState, Long> byState, Map<String, Long> rejectedByReason,
-                         Map<String, Long> failedByReason, long retrying) {
+                         Map<String, Long> failedByReason, long retrying, Map<String, Instant> sentAt) {
         public long of(DeliveryState state) {
             return byState.getOrDefault(state, 0L);
         }
     }
 
-    /** When each device's copy was accepted by its gateway, by device id. */
-    public Map<String, Instant> sentAt(String messageId) {
-        Map<String, Instant> out = new LinkedHashMap<>();
-        for (Document doc : deliveries.find(Filters.and(Filters.eq("message", messageId),
-                Filters.eq("state", DeliveryState.ACCEPTED.name())))
-                .projection(Projections.include("deviceId", "sentAt"))) {
-            out.put(doc.getString("deviceId"), doc.getDate("sentAt").toInstant());
-        }
-        return out;
-    }
-
-    /** One delivery as stored, for the admin API. */
+    /** One device's copy, for the admin API: its batch's schedule and its own outcome (or wait). */
     public Optional<Document> delivery(String messageId, String deviceId) {
-        return Optional.ofNullable(deliveries.find(Filters.eq("_id", messageId + "/" + deviceId)).first());
+        for (Document batch : batches.find(Filters.eq("message", messageId))) {
+            Document copy = new Document("_id", messageId + "/" + deviceId).append("message", messageId)
+                    .append("deviceId", deviceId).append("platform", batch.getString("platform"))
+                    .append("batch", batch.getString("_id")).append("dueAt", batch.getDate("dueAt"))
+                    .append("expiresAt", batch.getDate("expiresAt")).append("attempts", batch.getInteger("attempts"));
+            for (Document r : batch.getList("results", Document.class)) {
+                if (deviceId.equals(r.getString("d"))) {
+                    return Optional.of(copy.append("state", r.getString("s")).append("reason", r.getString("r"))
+                            .append("gatewayId", r.getString("g")).append("settledAt", r.getDate("at")));
+                }
+            }
+            for (Document d : batch.getList("devices", Document.class)) {
+                if (deviceId.equals(d.getString("d"))) {
+                    return Optional.of(copy.append("state", waitingState(batch).name())
+                            .append("reason", batch.getString("reason")).append("nextAt", batch.getDate("nextAt")));
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private Document toDocument(PushMessage m) {

@@ -193,7 +193,7 @@ public final class PushService implements AutoCloseable {
         }
         PushMessage message = found.get();
         PushOutbox.Counts counts = outbox.counts(id);
-        Map<String, Instant> sentAt = outbox.sentAt(id);
+        Map<String, Instant> sentAt = counts.sentAt();
         Map<String, Instant> delivered = new LinkedHashMap<>();
         Map<String, Instant> opened = new LinkedHashMap<>();
         for (TelemetryEvent receipt : events.pushReceipts(appId, id)) {

@@ -118,9 +118,33 @@ public final class TokenRegistry implements AutoCloseable {
     public List<DeviceToken> reachedBy(String appId, PushTarget target) {
         List<Bson> filter = new ArrayList<>(List.of(Filters.eq("app", appId), Filters.eq("active", true)));
         if (!target.deviceIds().isEmpty()) {
-            filter.add(Filters.in("deviceId", new HashSet<>(target.deviceIds())));
-        } else if (target.segment() != null && !target.segment().platforms().isEmpty()) {
-            filter.add(Filters.in("platform", target.segment().platforms()));
+            // By _id alone: the one shape of query every store answers from its index (app and activity are
+            // checked here).
+            List<String> ids = target.deviceIds().stream().distinct().map(d -> id(appId, d)).toList();
+            List<DeviceToken> reached = new ArrayList<>();
+            for (Document doc : tokens.find(Filters.in("_id", ids))) {
+                DeviceToken token = fromDocument(doc);
+                if (token.active() && appId.equals(token.appId())) {
+                    reached.add(token);
+                }
+            }
+            return reached;
+        } else if (target.segment() != null) {
+            // The cheap parts of the segment go to the store, so that fewer registrations travel; the rest (app
+            // versions, which compare part by part) is decided here.
+            Segment segment = target.segment();
+            if (!segment.platforms().isEmpty()) {
+                filter.add(Filters.in("platform", segment.platforms()));
+            }
+            if (!segment.tags().isEmpty()) {
+                filter.add(Filters.all("tags", segment.tags()));
+            }
+            if (!segment.languages().isEmpty()) {
+                filter.add(Filters.in("language", segment.languages()));
+            }
+            if (!segment.timeZones().isEmpty()) {
+                filter.add(Filters.in("timeZone", segment.timeZones()));
+            }
         }
         List<DeviceToken> reached = new ArrayList<>();
         for (Document doc : tokens.find(Filters.and(filter))) {

@@ -34,7 +34,7 @@ class PushDurabilityTest {
     static BackendConfig config(TestStores stores, int batch) {
         return stores.backendConfig().withPush(PushSettings.sandboxed().withDispatch(new PushSettings.Dispatch(
                 Duration.ofMillis(20), batch, Duration.ofSeconds(20), 3, Duration.ofSeconds(1),
-                Duration.ofSeconds(10))));
+                Duration.ofSeconds(10), Duration.ofMillis(500))));
     }
 
     static void register(BackendClient client, int devices) {

@@ -41,7 +41,8 @@ class PushSandboxTest {
     static BackendConfig config() {
         return BackendConfig.embedded(List.of(new AppKey("shop", APP_KEY)), ADMIN)
                 .withPush(PushSettings.sandboxed().withDispatch(new PushSettings.Dispatch(Duration.ofMillis(50), 500,
-                        Duration.ofSeconds(20), 3, Duration.ofSeconds(10), Duration.ofMinutes(5))));
+                        Duration.ofSeconds(20), 3, Duration.ofSeconds(10), Duration.ofMinutes(5),
+                        Duration.ofSeconds(1))));
     }
 
     @BeforeEach
@@ -172,6 +173,42 @@ class PushSandboxTest {
         JsonNode status = settled(id);
         assertThat(status.get("counts").get("accepted").asInt()).isEqualTo(1);
         assertThat(client.sandboxPushes(0, null)).hasSize(1);
+    }
+
+    @Test
+    void aBulkImportStoresTheValidRegistrationsAndABigPushSettlesEachDeviceOnItsOwn() {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 1; i <= 1200; i++) {
+            rows.add(Map.of("deviceId", "iphone-" + i, "token", apnsToken(1000 + i), "platform", "ios",
+                    "timeZone", "UTC"));
+        }
+        rows.add(Map.of("deviceId", "bad-zone", "token", apnsToken(5), "platform", "ios", "timeZone", "Mars/Base"));
+        rows.add(Map.of("deviceId", "bad-platform", "token", "x", "platform", "windows", "timeZone", "UTC"));
+        JsonNode imported = client.importPushTokens("shop", rows);
+        assertThat(imported.get("registered").asInt()).isEqualTo(1200);
+        assertThat(imported.get("refused")).extracting(r -> r.get("index").asInt()).containsExactly(1200, 1201);
+        assertThat(imported.get("refused").get(0).get("problems").toString()).contains("Mars/Base");
+
+        // 1,200 devices make three batches; two devices in different batches fail for a while, one is dead.
+        var apns = backend.push().orElseThrow().sandbox().orElseThrow().apns();
+        apns.answer(apnsToken(1001), "ServiceUnavailable", null, 1);
+        apns.answer(apnsToken(1900), "TooManyRequests", null, 1);
+        apns.always(apnsToken(1500), "Unregistered");
+        String id = send(Map.of("everyone", true)).get("id").asText();
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.pushStatus(id).get("counts").get("pending")
+                .asInt() == 2);
+        JsonNode waiting = client.pushStatus(id).get("counts");
+        assertThat(waiting.get("accepted").asInt()).isEqualTo(1197);
+        assertThat(waiting.get("retrying").asInt()).isEqualTo(2);
+        assertThat(waiting.get("rejectedByReason").get("Unregistered").asInt()).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(11));
+        JsonNode done = settled(id).get("counts");
+        assertThat(done.get("accepted").asInt()).isEqualTo(1199);
+        assertThat(done.get("rejected").asInt()).isEqualTo(1);
+        // Every accepted device got its push once: a batch's retry resends only its failed devices.
+        assertThat(client.sandboxPushes(0, null)).hasSize(1199);
+        assertThat(client.pushToken("iphone-500").get("active").asBoolean()).isFalse();
     }
 
     @ParameterizedTest(name = "FCM {0}: deactivated {1}")

@@ -33,6 +33,11 @@ public final class SandboxInbox {
         return out;
     }
 
+    /** How many pushes the sandboxes accepted since they started, the ones no longer kept included. */
+    public long received() {
+        return seq.get();
+    }
+
     public synchronized int size() {
         return pushes.size();
     }
