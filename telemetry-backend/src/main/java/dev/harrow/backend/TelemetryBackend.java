@@ -7,6 +7,10 @@ import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import dev.harrow.backend.admin.AdminEndpoint;
+import dev.harrow.backend.analytics.ActivityRollup;
+import dev.harrow.backend.analytics.MetricsEndpoint;
+import dev.harrow.backend.analytics.MetricsService;
+import dev.harrow.backend.dashboard.DashboardEndpoint;
 import dev.harrow.backend.admin.FaultEndpoint;
 import dev.harrow.backend.client.BackendConnection;
 import dev.harrow.backend.config.AppKey;
@@ -165,6 +169,13 @@ public final class TelemetryBackend implements AutoCloseable {
                 started.push(push);
             }
 
+            ActivityRollup rollup = new ActivityRollup(mongo.database(), config.analytics().zones(), metrics);
+            mongo.onStored(rollup::accept);
+            MetricsEndpoint metricsApi = new MetricsEndpoint(config,
+                    new MetricsService(mongo.database(), config.analytics().zones()), rollup, mongo);
+
+            DashboardEndpoint dashboard = new DashboardEndpoint();
+
             boolean spillOn = spill != null;
             CollectorEndpoint collector = new CollectorEndpoint(config, store, clock, metrics);
             AdminEndpoint admin = new AdminEndpoint(config.adminToken(), store,
@@ -178,6 +189,13 @@ public final class TelemetryBackend implements AutoCloseable {
                     .route("POST", CollectorEndpoint.PATH, collector::ingest)
                     .route("OPTIONS", CollectorEndpoint.PATH, collector::preflight)
                     .route("GET", AdminEndpoint.EVENTS, admin::events)
+                    .route("GET", MetricsEndpoint.METRICS, metricsApi::series)
+                    .route("GET", MetricsEndpoint.RETENTION, metricsApi::retention)
+                    .route("POST", MetricsEndpoint.REBUILD, metricsApi::rebuild)
+                    .route("GET", MetricsEndpoint.REBUILD, metricsApi::rebuild)
+                    .route("GET", DashboardEndpoint.PAGE, dashboard::serve)
+                    .route("GET", DashboardEndpoint.SCRIPT, dashboard::serve)
+                    .route("GET", DashboardEndpoint.CHARTS, dashboard::serve)
                     .route("GET", AdminEndpoint.EVENT_COUNT, admin::count)
                     .route("GET", AdminEndpoint.INGEST_STATS, admin::ingestStats)
                     .route("GET", FaultEndpoint.PATH, faultEndpoint::list)
@@ -192,6 +210,7 @@ public final class TelemetryBackend implements AutoCloseable {
                         .route("POST", PushEndpoint.MESSAGES, pushApi::messages)
                         .route("POST", PushEndpoint.MESSAGES + "/", pushApi::messages)
                         .route("GET", PushEndpoint.MESSAGES + "/", pushApi::messages)
+                        .route("GET", PushEndpoint.MESSAGES, pushApi::messages)
                         .route("GET", PushEndpoint.ADMIN_TOKENS, pushApi::tokens)
                         .route("POST", PushEndpoint.ADMIN_TOKENS, pushApi::importTokens)
                         .route("GET", PushEndpoint.SANDBOX, pushApi::sandbox)

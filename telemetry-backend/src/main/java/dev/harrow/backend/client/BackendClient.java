@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harrow.backend.admin.AdminEndpoint;
+import dev.harrow.backend.analytics.MetricsEndpoint;
 import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.backend.http.Json;
 import dev.harrow.backend.ingest.CollectorEndpoint;
@@ -71,6 +72,26 @@ public final class BackendClient {
     public JsonNode sendPush(Map<String, Object> message) {
         return read(call(adminRequest(PushEndpoint.MESSAGES).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(message))).build()), JsonNode.class);
+    }
+
+    /** A metrics API answer as sent (JSON or CSV); {@code path} is the metrics or retention path. */
+    public String metrics(String path, Map<String, String> query) {
+        StringBuilder q = new StringBuilder();
+        query.forEach((k, v) -> q.append(q.length() == 0 ? "?" : "&").append(k).append('=')
+                .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
+        return text(call(adminRequest(path + q).GET().build()));
+    }
+
+    /** Starts making an app's analytics rollups again from its stored events. */
+    public JsonNode rebuildMetrics(String appId) {
+        return read(call(adminRequest(MetricsEndpoint.REBUILD + "?app=" + URLEncoder.encode(appId,
+                StandardCharsets.UTF_8)).POST(HttpRequest.BodyPublishers.noBody()).build()), JsonNode.class);
+    }
+
+    /** Where the rebuild of an app's rollups is: {@code state} running, done or failed, and {@code eventsRead}. */
+    public JsonNode metricsRebuild(String appId) {
+        return read(call(adminRequest(MetricsEndpoint.REBUILD + "?app=" + URLEncoder.encode(appId,
+                StandardCharsets.UTF_8)).GET().build()), JsonNode.class);
     }
 
     /** Imports registrations in bulk for an app; the answer counts the stored ones and lists the refused ones. */
@@ -160,6 +181,14 @@ public final class BackendClient {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while calling " + request.uri(), e);
         }
+    }
+
+    /** The body as text, for answers that are not JSON (CSV); an error status throws as {@link #read} does. */
+    private static String text(HttpResponse<byte[]> response) {
+        if (response.statusCode() / 100 != 2) {
+            throw new ApiError(response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        }
+        return new String(response.body(), StandardCharsets.UTF_8);
     }
 
     private <T> T read(HttpResponse<byte[]> response, Class<T> type) {

@@ -21,13 +21,15 @@ public record BackendConfig(
         IngestLimits limits,
         Resilience resilience,
         boolean faultsEnabled,
-        PushSettings push) {
+        PushSettings push,
+        AnalyticsSettings analytics) {
 
     public BackendConfig {
         Objects.requireNonNull(http, "http");
         Objects.requireNonNull(storage, "storage");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(resilience, "resilience");
+        Objects.requireNonNull(analytics, "analytics");
         Objects.requireNonNull(push, "push");
         apps = List.copyOf(apps);
         List<String> problems = new ArrayList<>();
@@ -54,7 +56,8 @@ public record BackendConfig(
      */
     public static BackendConfig embedded(List<AppKey> apps, String adminToken) {
         return new BackendConfig(HttpSettings.loopbackEphemeral(), StorageSettings.embeddedInMemory(), apps,
-                adminToken, IngestLimits.defaults(), Resilience.defaults(), false, PushSettings.sandboxed());
+                adminToken, IngestLimits.defaults(), Resilience.defaults(), false, PushSettings.sandboxed(),
+                AnalyticsSettings.defaults());
     }
 
     public Optional<AppKey> appForKey(String key) {
@@ -65,27 +68,31 @@ public record BackendConfig(
     }
 
     public BackendConfig withStorage(StorageSettings storage) {
-        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, push);
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, push, analytics);
     }
 
     public BackendConfig withHttp(HttpSettings http) {
-        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, push);
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, push, analytics);
     }
 
     public BackendConfig withLimits(IngestLimits limits) {
-        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, push);
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, push, analytics);
     }
 
     public BackendConfig withResilience(Resilience resilience) {
-        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, push);
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, push, analytics);
     }
 
     public BackendConfig withPush(PushSettings value) {
-        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, value);
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, value, analytics);
+    }
+
+    public BackendConfig withAnalytics(AnalyticsSettings value) {
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, faultsEnabled, push, value);
     }
 
     public BackendConfig withFaultsEnabled(boolean enabled) {
-        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, enabled, push);
+        return new BackendConfig(http, storage, apps, adminToken, limits, resilience, enabled, push, analytics);
     }
 
     @Override

@@ -91,7 +91,17 @@ public final class BackendConfigLoader {
                 ? new ConfigFile.Limits(null, null, null, null, null, null) : parsed.limits());
         return new BackendConfig(new BackendConfig.HttpSettings(host, port, threads, cors),
                 new BackendConfig.StorageSettings(mongodbUri, database, dataDir, redisUri, spill), apps, adminToken,
-                limits, resilience(parsed.resilience(), dataDir), faults, push(parsed.push()));
+                limits, resilience(parsed.resilience(), dataDir), faults, push(parsed.push()),
+                analytics(parsed.analytics()));
+    }
+
+    /** {@code analytics.zones} in the file, or {@code HARROW_ANALYTICS_ZONES} (comma-separated); UTC when neither. */
+    private AnalyticsSettings analytics(ConfigFile.Analytics file) {
+        String fromEnv = env.get("HARROW_ANALYTICS_ZONES");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return AnalyticsSettings.of(List.of(fromEnv.split(",")));
+        }
+        return file == null || file.zones() == null ? AnalyticsSettings.defaults() : AnalyticsSettings.of(file.zones());
     }
 
     /**
@@ -289,8 +299,11 @@ public final class BackendConfigLoader {
 
     /** The shape of the YAML file; every field optional. */
     record ConfigFile(Http http, Storage storage, List<App> apps, String adminToken, Limits limits,
-                      ResilienceFile resilience, Faults faults, Push push) {
-        static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null);
+                      ResilienceFile resilience, Faults faults, Push push, Analytics analytics) {
+        static final ConfigFile EMPTY = new ConfigFile(null, null, null, null, null, null, null, null, null);
+
+        record Analytics(List<String> zones) {
+        }
 
         record Push(Boolean enabled, Boolean sandbox, Apns apns, Fcm fcm) {
         }

@@ -175,6 +175,9 @@ public final class PushEndpoint {
         try {
             if (rest.isEmpty() && ex.method().equals("POST")) {
                 create(ex);
+            } else if (rest.isEmpty() && ex.method().equals("GET")) {
+                int limit = Math.max(1, Math.min(100, Integer.parseInt(ex.query().getOrDefault("limit", "20"))));
+                ex.respondJson(200, Map.of("messages", push.recent(app(ex), limit)));
             } else if (!rest.isEmpty() && !rest.contains("/") && ex.method().equals("GET")) {
                 found(ex, push.status(app(ex), rest), rest);
             } else if (rest.endsWith("/cancel") && ex.method().equals("POST")) {

@@ -254,6 +254,16 @@ public final class PushOutbox {
         return Optional.ofNullable(messages.find(Filters.eq("_id", id)).first()).map(this::fromDocument);
     }
 
+    /** An app's latest messages, newest first. */
+    public List<PushMessage> recent(String appId, int limit) {
+        List<PushMessage> out = new ArrayList<>();
+        for (Document doc : messages.find(Filters.eq("app", appId)).sort(Sorts.descending("createdAt"))
+                .limit(limit)) {
+            out.add(fromDocument(doc));
+        }
+        return out;
+    }
+
     public List<PushMessage> messages(Collection<String> ids) {
         List<PushMessage> out = new ArrayList<>();
         for (Document doc : messages.find(Filters.in("_id", ids))) {

@@ -176,6 +176,15 @@ public final class PushService implements AutoCloseable {
         return outbox.message(id).filter(m -> m.appId().equals(appId));
     }
 
+    /** The status of an app's latest messages, newest first. */
+    public List<Map<String, Object>> recent(String appId, int limit) throws StoreUnavailableException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (PushMessage m : outbox.recent(appId, limit)) {
+            status(appId, m.id()).ifPresent(out::add);
+        }
+        return out;
+    }
+
     /** Cancels what has not gone out yet. */
     public Optional<Map<String, Object>> cancel(String appId, String id) throws StoreUnavailableException {
         if (message(appId, id).isEmpty()) {

@@ -17,6 +17,9 @@ import java.util.Comparator;
 import java.util.Date;
 import java.util.EnumMap;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.Map;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -31,6 +34,7 @@ public final class MongoEventStore implements EventStore {
     private final String database;
     private final Map<StoredKind, MongoCollection<Document>> collections = new EnumMap<>(StoredKind.class);
     private final Runnable durable;
+    private volatile Consumer<List<TelemetryEvent>> onStored = fresh -> { };
 
     /**
      * @param durable run after each successful write and before it is acknowledged; makes the write survive a
@@ -86,35 +90,70 @@ public final class MongoEventStore implements EventStore {
             return AppendResult.NOTHING;
         }
         Map<StoredKind, List<Document>> byKind = new EnumMap<>(StoredKind.class);
+        Map<StoredKind, List<TelemetryEvent>> eventsByKind = new EnumMap<>(StoredKind.class);
         for (TelemetryEvent event : batch) {
-            byKind.computeIfAbsent(StoredKind.forType(event.type()), k -> new ArrayList<>())
-                    .add(EventDocuments.toDocument(event));
+            StoredKind kind = StoredKind.forType(event.type());
+            byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(EventDocuments.toDocument(event));
+            eventsByKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(event);
         }
         int duplicates = 0;
+        List<TelemetryEvent> fresh = new ArrayList<>(batch.size());
         try {
             for (Map.Entry<StoredKind, List<Document>> entry : byKind.entrySet()) {
-                duplicates += insert(collections.get(entry.getKey()), entry.getValue());
+                Set<Integer> already = insert(collections.get(entry.getKey()), entry.getValue());
+                duplicates += already.size();
+                List<TelemetryEvent> events = eventsByKind.get(entry.getKey());
+                for (int i = 0; i < events.size(); i++) {
+                    if (!already.contains(i)) {
+                        fresh.add(events.get(i));
+                    }
+                }
             }
             durable.run();
         } catch (MongoException | IllegalStateException e) {
             throw new StoreUnavailableException("MongoDB unavailable: " + e.getMessage(), e);
         }
+        // Only events stored for the first time: a batch sent again must not count twice downstream.
+        onStored.accept(fresh);
         return AppendResult.stored(batch.size() - duplicates, duplicates);
     }
 
-    /** Inserts, counting the documents that were already there; any other failure fails the whole batch. */
-    private static int insert(MongoCollection<Document> collection, List<Document> docs)
+    /**
+     * Who hears of events once they are stored for the first time (the analytics rollups). It is told after the
+     * events are durable; what it does with them cannot fail the write.
+     */
+    public void onStored(Consumer<List<TelemetryEvent>> listener) {
+        this.onStored = listener;
+    }
+
+    /** Every stored analytics event of an app (logs and push receipts aside), in no particular order. */
+    public void eachEvent(String appId, Consumer<TelemetryEvent> action) throws StoreUnavailableException {
+        try {
+            for (Document doc : collections.get(StoredKind.EVENTS).find(Filters.eq(EventDocuments.APP, appId))
+                    .batchSize(5000)) {
+                action.accept(EventDocuments.fromDocument(doc));
+            }
+        } catch (MongoException e) {
+            throw new StoreUnavailableException("MongoDB unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Inserts; returns the positions of the documents that were already there. Any other failure fails the whole
+     * batch.
+     */
+    private static Set<Integer> insert(MongoCollection<Document> collection, List<Document> docs)
             throws StoreUnavailableException {
         try {
             collection.insertMany(docs, new InsertManyOptions().ordered(false));
-            return 0;
+            return Set.of();
         } catch (MongoBulkWriteException e) {
-            // Count duplicates from the write errors, not from getInsertedCount(), which some servers get wrong
+            // Duplicates come from the write errors, not from getInsertedCount(), which some servers get wrong
             // after a partial failure.
-            int duplicates = 0;
+            Set<Integer> duplicates = new HashSet<>();
             for (BulkWriteError error : e.getWriteErrors()) {
                 if (ErrorCategory.fromErrorCode(error.getCode()) == ErrorCategory.DUPLICATE_KEY) {
-                    duplicates++;
+                    duplicates.add(error.getIndex());
                 } else {
                     // Some events may be stored and some not: acknowledge none. The client sends the batch again
                     // and the stored ones come back as duplicates.
