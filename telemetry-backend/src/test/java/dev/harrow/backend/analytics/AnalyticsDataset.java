@@ -17,19 +17,19 @@ import java.util.UUID;
  * custom event, purchases at a few price points; some signed in (user id), some not (device only); an app update
  * half way. The same seed makes the same events.
  */
-final class AnalyticsDataset {
+public final class AnalyticsDataset {
     static final List<String> ZONES = List.of("UTC", "Asia/Tokyo", "America/New_York", "Europe/Berlin",
             "Australia/Sydney");
     static final double[] PRICES = {0.99, 4.99, 9.99, 19.99};
 
     /** One event as generated; {@code user} is who the metrics count (user id, else device id). */
-    record Event(UUID id, String type, Instant ts, String device, String userId, String session, String platform,
+    public record Event(UUID id, String type, Instant ts, String device, String userId, String session, String platform,
                  String version, Double amount) {
-        String user() {
+        public String user() {
             return userId != null ? userId : device;
         }
 
-        Map<String, Object> wire() {
+        public Map<String, Object> wire() {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("eventId", id.toString());
             e.put("type", type);
@@ -50,7 +50,7 @@ final class AnalyticsDataset {
         }
     }
 
-    static List<Event> generate(long seed, int users, LocalDate firstDay, int days) {
+    public static List<Event> generate(long seed, int users, LocalDate firstDay, int days) {
         Random random = new Random(seed);
         List<Event> events = new ArrayList<>();
         for (int u = 0; u < users; u++) {

@@ -21,7 +21,7 @@ public final class AnalyticsFixtures {
         return events.size();
     }
 
-    static void send(BackendClient client, String appKey, List<AnalyticsDataset.Event> events) {
+    public static void send(BackendClient client, String appKey, List<AnalyticsDataset.Event> events) {
         ExecutorService senders = Executors.newFixedThreadPool(4);
         try {
             List<CompletableFuture<Void>> sent = new ArrayList<>();
