@@ -60,10 +60,6 @@ public final class ActivityRollup {
         this.metrics = metrics;
     }
 
-    public List<ZoneId> zones() {
-        return zones;
-    }
-
     /** Who the metrics count: the signed-in user when the app names one, otherwise the device. */
     static String userOf(TelemetryEvent e) {
         return e.userId() != null && !e.userId().isBlank() ? e.userId() : e.deviceId();

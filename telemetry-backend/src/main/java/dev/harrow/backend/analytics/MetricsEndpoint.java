@@ -117,7 +117,8 @@ public final class MetricsEndpoint {
             if (format.equals("csv")) {
                 ex.respondBytes(200, "text/csv; charset=utf-8", csv(out).getBytes(StandardCharsets.UTF_8));
             } else if (format.equals("json")) {
-                ex.respondJson(200, Map.of("rows", out, "zones", metrics.zones().stream().map(ZoneId::getId).toList()));
+                ex.respondJson(200, Map.of("rows", out,
+                        "zones", metrics.zones().stream().map(ZoneId::getId).toList()));
             } else {
                 ex.respondError(400, "invalid_query", "format: json or csv, was '" + format + "'");
             }

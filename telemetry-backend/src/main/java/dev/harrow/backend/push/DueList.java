@@ -71,8 +71,4 @@ final class DueList {
         overflowed = false;
         return was;
     }
-
-    synchronized int size() {
-        return byId.size();
-    }
 }

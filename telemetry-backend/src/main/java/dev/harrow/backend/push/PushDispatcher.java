@@ -41,6 +41,7 @@ public final class PushDispatcher implements AutoCloseable {
     private final List<Thread> loops = new ArrayList<>();
     private final Object wake = new Object();
     private volatile boolean running;
+    private Instant nextRecovery = Instant.MIN;
 
     /**
      * @param gateways by platform: {@code ios} and {@code android}
@@ -97,9 +98,18 @@ public final class PushDispatcher implements AutoCloseable {
         }
     }
 
-    /** Expands messages whose creating request died before it could. */
+    /**
+     * Expands messages whose creating request died before it could. Looked for once per sweep interval, not on
+     * every round: such messages are rare, and the search reads the messages collection.
+     */
     void recoverUnexpanded() {
         Instant now = clock.instant();
+        synchronized (wake) {
+            if (now.isBefore(nextRecovery)) {
+                return;
+            }
+            nextRecovery = now.plus(settings.sweep());
+        }
         for (PushMessage message : outbox.takeUnexpanded(now, settings.lease())) {
             int n = outbox.expand(message, tokens.reachedBy(message.appId(), message.target()), now);
             log.info("push message {} expanded after a restart: {} device(s)", message.id(), n);
