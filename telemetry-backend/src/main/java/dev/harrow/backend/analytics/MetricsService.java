@@ -4,40 +4,36 @@ import com.mongodb.MongoException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.Sorts;
 import dev.harrow.backend.store.StoreUnavailableException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import org.bson.Document;
 
 /**
- * The metrics of docs/METRICS.md, read from the rollups of {@link ActivityRollup}: the work grows with the days
- * asked and the users active on them, not with the events.
+ * The metrics of docs/METRICS.md, read from the day documents of {@link ActivityRollup}: one document per day (and
+ * slice) asked, whatever the number of events or users; distinct counts over several days are unions of the days'
+ * {@link UserSet}s.
  */
 public final class MetricsService {
-    /** Days before a range that rolling windows (MAU) and sessions begun earlier need. */
+    /** Days before a range that the rolling 30-day MAU needs. */
     static final int LOOK_BACK = 29;
 
-    private final MongoCollection<Document> userDays;
-    private final MongoCollection<Document> users;
+    private final MongoCollection<Document> days;
+    private final MongoCollection<Document> apps;
     private final List<ZoneId> zones;
 
     public MetricsService(MongoDatabase database, List<ZoneId> zones) {
-        this.userDays = database.getCollection(ActivityRollup.USER_DAYS);
-        this.users = database.getCollection(ActivityRollup.USERS);
+        this.days = database.getCollection(ActivityRollup.DAYS);
+        this.apps = database.getCollection(ActivityRollup.APPS);
         this.zones = List.copyOf(zones);
     }
 
@@ -48,75 +44,64 @@ public final class MetricsService {
     /** One row per period, each metric by its name. */
     public List<Map<String, Object>> series(MetricsQuery q) throws StoreUnavailableException {
         requireZone(q.zone());
+        Slice slice = new Slice(q.platform(), q.appVersion());
         LocalDate first = q.firstDay();
         LocalDate last = q.lastDay();
-        // One day past the range too: a session begun on its last day may end after midnight.
-        Activity a = load(q.appId(), q.zone(), first.minusDays(LOOK_BACK), last.plusDays(1), q.platform(),
-                q.appVersion());
-        Map<String, LocalDate> firstDays = firstDays(q.appId(), q.zone());
+        Map<LocalDate, DayRollup> sliced = load(q.appId(), q.zone(), first.minusDays(LOOK_BACK), last, slice);
+        // Users first seen on a day are kept for the whole app only; a slice's new users are those of them active
+        // in the slice that day.
+        Map<LocalDate, DayRollup> whole = slice.equals(Slice.ALL) ? sliced
+                : load(q.appId(), q.zone(), first, last, Slice.ALL);
         List<Map<String, Object>> rows = new ArrayList<>();
         for (LocalDate start : q.periods()) {
             LocalDate end = q.by().next(start).minusDays(1);
-            rows.add(period(a, firstDays, start, end, q.by() == MetricsQuery.Period.DAY));
+            rows.add(period(sliced, whole, start, end, q.by() == MetricsQuery.Period.DAY));
         }
         return rows;
     }
 
-    private Map<String, Object> period(Activity a, Map<String, LocalDate> firstDays, LocalDate start, LocalDate end,
-                                       boolean daily) {
-        Set<String> active = new HashSet<>();
-        Set<String> payers = new HashSet<>();
-        Set<String> viewers = new HashSet<>();
+    private static Map<String, Object> period(Map<LocalDate, DayRollup> sliced, Map<LocalDate, DayRollup> whole,
+                                              LocalDate start, LocalDate end, boolean daily) {
+        UserSet active = new UserSet();
+        UserSet payers = new UserSet();
+        UserSet viewers = new UserSet();
         long dauSum = 0;
         long payerDays = 0;
-        long pageViews = 0;
         long revenue = 0;
         long newUsers = 0;
+        long sessions = 0;
+        long sessionMillis = 0;
         int days = 0;
         Map<String, Long> events = new TreeMap<>();
         for (LocalDate d = start; !d.isAfter(end); d = d.plusDays(1)) {
             days++;
-            for (UserDay ud : a.on(d)) {
-                active.add(ud.user());
-                dauSum++;
-                if (ud.purchases() > 0) {
-                    payers.add(ud.user());
-                    payerDays++;
-                }
-                long views = ud.count(MetricNames.SCREEN_VIEW);
-                if (views > 0) {
-                    viewers.add(ud.user());
-                }
-                pageViews += views;
-                revenue += ud.revenueCents();
-                ud.types().forEach((t, n) -> events.merge(t, n, Long::sum));
-                if (d.equals(firstDays.get(ud.user()))) {
-                    newUsers++;
-                }
-            }
-        }
-        long sessions = 0;
-        long sessionMillis = 0;
-        for (Instant[] span : a.sessionsStarting(start, end)) {
-            sessions++;
-            sessionMillis += span[1].toEpochMilli() - span[0].toEpochMilli();
+            DayRollup day = sliced.getOrDefault(d, DayRollup.EMPTY);
+            active.addAll(day.active());
+            payers.addAll(day.payers());
+            viewers.addAll(day.viewers());
+            dauSum += day.active().size();
+            payerDays += day.payers().size();
+            revenue += day.revenueCents();
+            sessions += day.sessions();
+            sessionMillis += day.sessionMillis();
+            newUsers += whole.getOrDefault(d, DayRollup.EMPTY).firstSeen().countCommon(day.active());
+            day.events().forEach((t, n) -> events.merge(t, n, Long::sum));
         }
         double dau = (double) dauSum / days;
-        int wau = a.rolling(end, 7);
-        int mau = a.rolling(end, 30);
+        int mau = unionOver(sliced, end, 30).size();
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("period", start.toString());
         row.put("days", days);
         row.put("active_users", active.size());
         row.put("dau", ratio(dauSum, days));
-        row.put("wau", wau);
+        row.put("wau", unionOver(sliced, end, 7).size());
         row.put("mau", mau);
         row.put("stickiness", daily ? ratio(dauSum, mau) : ratio(dau, active.size()));
         row.put("new_users", newUsers);
         row.put("sessions", sessions);
         row.put("sessions_per_dau", ratio(sessions, dauSum));
         row.put("avg_session_seconds", ratio(sessionMillis / 1000.0, sessions));
-        row.put("page_views", pageViews);
+        row.put("page_views", events.getOrDefault(MetricNames.SCREEN_VIEW, 0L));
         row.put("unique_viewers", viewers.size());
         row.put("payers", payers.size());
         row.put("revenue", money(revenue, 1));
@@ -128,10 +113,19 @@ public final class MetricsService {
         return row;
     }
 
+    /** Users active on at least one of the {@code window} days ending with {@code end}. */
+    private static UserSet unionOver(Map<LocalDate, DayRollup> days, LocalDate end, int window) {
+        UserSet out = new UserSet();
+        for (LocalDate d = end.minusDays(window - 1L); !d.isAfter(end); d = d.plusDays(1)) {
+            out.addAll(days.getOrDefault(d, DayRollup.EMPTY).active());
+        }
+        return out;
+    }
+
     /**
      * Retention by cohort: the users first seen in each day (or ISO week) of {@code from}..{@code to}, and how many
      * of them were active {@code n} periods later (N-day), or then or at any time after (unbounded). A period after
-     * the last rolled-up day is not measurable yet: its value is null.
+     * the last day with activity is not measurable yet: its value is null.
      */
     public List<Map<String, Object>> retention(String appId, LocalDate from, LocalDate to, ZoneId zone,
                                                MetricsQuery.Period by, boolean unbounded, List<Integer> offsets,
@@ -146,22 +140,28 @@ public final class MetricsService {
         if (asOf.isEmpty()) {
             return rows;
         }
-        Activity all = load(appId, zone, range.firstDay(), asOf.get(), null, null);
-        Activity cohortDays = load(appId, zone, range.firstDay(), range.lastDay(), platform, appVersion);
-        Map<String, LocalDate> firstDays = firstDays(appId, zone);
+        Slice slice = new Slice(platform, appVersion);
+        Map<LocalDate, DayRollup> whole = load(appId, zone, range.firstDay(), asOf.get(), Slice.ALL);
+        Map<LocalDate, DayRollup> sliced = slice.equals(Slice.ALL) ? whole
+                : load(appId, zone, range.firstDay(), range.lastDay(), slice);
+        // Users active on a day or any later one up to the last day with activity, for unbounded retention.
+        Map<LocalDate, UserSet> fromOn = new HashMap<>();
+        UserSet later = new UserSet();
+        for (LocalDate d = asOf.get(); !d.isBefore(range.firstDay()); d = d.minusDays(1)) {
+            later.addAll(whole.getOrDefault(d, DayRollup.EMPTY).active());
+            fromOn.put(d, later.copy());
+        }
         for (LocalDate start : range.periods()) {
             LocalDate end = by.next(start).minusDays(1);
-            Set<String> cohort = new HashSet<>();
+            UserSet cohort = new UserSet();
             for (LocalDate d = start; !d.isAfter(end); d = d.plusDays(1)) {
-                for (UserDay ud : cohortDays.on(d)) {
-                    if (d.equals(firstDays.get(ud.user()))) {
-                        cohort.add(ud.user());
-                    }
-                }
+                cohort.addAll(whole.getOrDefault(d, DayRollup.EMPTY).firstSeen().copy()
+                        .retainAll(sliced.getOrDefault(d, DayRollup.EMPTY).active()));
             }
+            int size = cohort.size();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("cohort", start.toString());
-            row.put("size", cohort.size());
+            row.put("size", size);
             Map<String, Object> retained = new LinkedHashMap<>();
             Map<String, Object> rates = new LinkedHashMap<>();
             for (int n : offsets) {
@@ -175,17 +175,18 @@ public final class MetricsService {
                     rates.put(label, null);
                     continue;
                 }
-                LocalDate until = unbounded ? asOf.get() : by.next(at).minusDays(1);
-                Set<String> back = new HashSet<>();
-                for (LocalDate d = at; !d.isAfter(until); d = d.plusDays(1)) {
-                    for (UserDay ud : all.on(d)) {
-                        if (cohort.contains(ud.user())) {
-                            back.add(ud.user());
-                        }
+                UserSet back;
+                if (unbounded) {
+                    back = fromOn.get(at);
+                } else {
+                    back = new UserSet();
+                    for (LocalDate d = at; !d.isAfter(by.next(at).minusDays(1)); d = d.plusDays(1)) {
+                        back.addAll(whole.getOrDefault(d, DayRollup.EMPTY).active());
                     }
                 }
-                retained.put(label, back.size());
-                rates.put(label, ratio(back.size(), cohort.size()));
+                int common = back.countCommon(cohort);
+                retained.put(label, common);
+                rates.put(label, ratio(common, size));
             }
             row.put("retained", retained);
             row.put("rate", rates);
@@ -203,71 +204,31 @@ public final class MetricsService {
     /** The latest local day with activity, in the zone. */
     private Optional<LocalDate> lastDay(String appId, ZoneId zone) throws StoreUnavailableException {
         try {
-            Document latest = userDays.find(Filters.and(Filters.eq("a", appId), Filters.eq("z", zone.getId())))
-                    .sort(Sorts.descending("day")).limit(1).first();
-            return Optional.ofNullable(latest).map(d -> LocalDate.parse(d.getString("day")));
+            Document app = apps.find(Filters.eq("_id", appId)).first();
+            Document last = app == null ? null : app.get("last", Document.class);
+            return Optional.ofNullable(last).map(l -> l.getString(ActivityRollup.key(zone.getId())))
+                    .map(LocalDate::parse);
         } catch (MongoException e) {
             throw new StoreUnavailableException("MongoDB unavailable: " + e.getMessage(), e);
         }
     }
 
-    /** Each user's first local day in the zone. */
-    private Map<String, LocalDate> firstDays(String appId, ZoneId zone) throws StoreUnavailableException {
-        Map<String, LocalDate> out = new HashMap<>();
+    /** The day documents of a slice over {@code from}..{@code to}, read by id (one lookup per day). */
+    private Map<LocalDate, DayRollup> load(String appId, ZoneId zone, LocalDate from, LocalDate to, Slice slice)
+            throws StoreUnavailableException {
+        List<String> ids = new ArrayList<>();
+        for (LocalDate d = from; !d.isAfter(to); d = d.plusDays(1)) {
+            ids.add(appId + "|" + zone.getId() + "|" + d + "|" + slice.key());
+        }
+        Map<LocalDate, DayRollup> out = new HashMap<>();
         try {
-            for (Document d : users.find(Filters.eq("a", appId)).batchSize(10_000)) {
-                out.put(d.getString("u"), d.getDate("first").toInstant().atZone(zone).toLocalDate());
+            for (Document d : days.find(Filters.in("_id", ids))) {
+                out.put(LocalDate.parse(d.getString("day")), DayRollup.of(d));
             }
         } catch (MongoException e) {
             throw new StoreUnavailableException("MongoDB unavailable: " + e.getMessage(), e);
         }
         return out;
-    }
-
-    private Activity load(String appId, ZoneId zone, LocalDate from, LocalDate to, String platform,
-                          String appVersion) throws StoreUnavailableException {
-        Activity a = new Activity(zone, from);
-        try {
-            for (Document d : userDays.find(Filters.and(Filters.eq("a", appId), Filters.eq("z", zone.getId()),
-                    Filters.gte("day", from.toString()), Filters.lte("day", to.toString()))).batchSize(10_000)) {
-                UserDay ud = fromDocument(d);
-                if (ud.matches(platform, appVersion)) {
-                    a.add(ud);
-                }
-            }
-        } catch (MongoException e) {
-            throw new StoreUnavailableException("MongoDB unavailable: " + e.getMessage(), e);
-        }
-        return a;
-    }
-
-    private static UserDay fromDocument(Document d) {
-        Map<String, Long> types = new HashMap<>();
-        Document ev = d.get("ev", Document.class);
-        if (ev != null) {
-            ev.forEach((k, v) -> types.put(ActivityRollup.unkey(k), ((Number) v).longValue()));
-        }
-        Map<String, Instant[]> sessions = new HashMap<>();
-        Document ss = d.get("ss", Document.class);
-        if (ss != null) {
-            ss.forEach((k, v) -> {
-                Document span = (Document) v;
-                sessions.put(ActivityRollup.unkey(k), new Instant[] {span.getDate("s").toInstant(),
-                    span.getDate("e").toInstant()});
-            });
-        }
-        long cents = 0;
-        int purchases = 0;
-        Document pu = d.get("pu", Document.class);
-        if (pu != null) {
-            for (Object amount : pu.values()) {
-                cents += UserDay.cents(((Number) amount).doubleValue());
-                purchases++;
-            }
-        }
-        return new UserDay(d.getString("u"), LocalDate.parse(d.getString("day")),
-                new HashSet<>(d.getList("pl", String.class, List.of())),
-                new HashSet<>(d.getList("v", String.class, List.of())), types, sessions, cents, purchases);
     }
 
     static double ratio(double part, double whole) {
@@ -280,56 +241,28 @@ public final class MetricsService {
                 BigDecimal.valueOf(100)), 2, RoundingMode.HALF_UP).doubleValue();
     }
 
-    /** The user-days of a range, by day, with the sessions merged across the days they span. */
-    private static final class Activity {
-        private final ZoneId zone;
-        private final LocalDate origin;
-        private final Map<LocalDate, List<UserDay>> byDay = new HashMap<>();
-        private final Map<String, List<Integer>> daysOfUser = new HashMap<>();
-        private final Map<String, Instant[]> sessions = new HashMap<>();
+    /** One day document, decoded. */
+    private record DayRollup(Map<String, Long> events, long revenueCents, long sessions, long sessionMillis,
+                             UserSet active, UserSet viewers, UserSet payers, UserSet firstSeen) {
+        static final DayRollup EMPTY = new DayRollup(Map.of(), 0, 0, 0, new UserSet(), new UserSet(), new UserSet(),
+                new UserSet());
 
-        Activity(ZoneId zone, LocalDate origin) {
-            this.zone = zone;
-            this.origin = origin;
-        }
-
-        void add(UserDay ud) {
-            byDay.computeIfAbsent(ud.day(), k -> new ArrayList<>()).add(ud);
-            daysOfUser.computeIfAbsent(ud.user(), k -> new ArrayList<>())
-                    .add((int) ChronoUnit.DAYS.between(origin, ud.day()));
-            ud.sessions().forEach((sid, span) -> sessions.merge(ud.user() + "\u0000" + sid, span.clone(),
-                    (x, y) -> new Instant[] {x[0].isBefore(y[0]) ? x[0] : y[0], x[1].isAfter(y[1]) ? x[1] : y[1]}));
-        }
-
-        List<UserDay> on(LocalDate day) {
-            return byDay.getOrDefault(day, List.of());
-        }
-
-        /** Sessions whose first event falls on a local day of start..end. */
-        List<Instant[]> sessionsStarting(LocalDate start, LocalDate end) {
-            List<Instant[]> out = new ArrayList<>();
-            for (Instant[] span : sessions.values()) {
-                LocalDate day = span[0].atZone(zone).toLocalDate();
-                if (!day.isBefore(start) && !day.isAfter(end)) {
-                    out.add(span);
-                }
+        static DayRollup of(Document d) {
+            Map<String, Long> events = new HashMap<>();
+            Document ev = d.get("ev", Document.class);
+            if (ev != null) {
+                ev.forEach((k, v) -> events.put(ActivityRollup.unkey(k), ((Number) v).longValue()));
             }
-            return out;
+            return new DayRollup(events, number(d, "rev"), number(d, "sn"), number(d, "sl"),
+                    UserSet.of(d.get(ActivityRollup.ACTIVE, Document.class)),
+                    UserSet.of(d.get(ActivityRollup.VIEWERS, Document.class)),
+                    UserSet.of(d.get(ActivityRollup.PAYERS, Document.class)),
+                    UserSet.of(d.get(ActivityRollup.NEW, Document.class)));
         }
 
-        /** Users active on at least one of the {@code window} days ending with {@code day}. */
-        int rolling(LocalDate day, int window) {
-            int at = (int) ChronoUnit.DAYS.between(origin, day);
-            int n = 0;
-            for (List<Integer> days : daysOfUser.values()) {
-                for (int d : days) {
-                    if (d <= at && d > at - window) {
-                        n++;
-                        break;
-                    }
-                }
-            }
-            return n;
+        private static long number(Document d, String field) {
+            Object v = d.get(field);
+            return v == null ? 0 : ((Number) v).longValue();
         }
     }
 }

@@ -14,8 +14,8 @@ import java.util.UUID;
 /**
  * A seeded, realistic app population: users acquired over the period, each active on a day with a probability
  * that decays with its own churn rate, in sessions at local waking hours of its own time zone; screen views, a
- * custom event, purchases at a few price points; some signed in (user id), some not (device only); an app update
- * half way. The same seed makes the same events.
+ * custom event, purchases at a few price points; some signed in (user id), some not (device only), some signed in
+ * on a second device of the other platform; an app update half way. The same seed makes the same events.
  */
 public final class AnalyticsDataset {
     static final List<String> ZONES = List.of("UTC", "Asia/Tokyo", "America/New_York", "Europe/Berlin",
@@ -54,9 +54,10 @@ public final class AnalyticsDataset {
         Random random = new Random(seed);
         List<Event> events = new ArrayList<>();
         for (int u = 0; u < users; u++) {
-            String device = "dev-" + u;
+            String mainDevice = "dev-" + u;
             String userId = random.nextDouble() < 0.7 ? "user-" + u : null;
-            String platform = random.nextBoolean() ? "ios" : "android";
+            String mainPlatform = random.nextBoolean() ? "ios" : "android";
+            boolean twoDevices = userId != null && random.nextDouble() < 0.1;
             ZoneId zone = ZoneId.of(ZONES.get(random.nextInt(ZONES.size())));
             int acquired = random.nextInt(days);
             double start = 0.25 + 0.5 * random.nextDouble();
@@ -71,6 +72,9 @@ public final class AnalyticsDataset {
                 String version = updates && d >= days / 2 ? "2.5.0" : "2.4.0";
                 int sessions = 1 + (random.nextDouble() < 0.35 ? 1 : 0);
                 for (int s = 0; s < sessions; s++) {
+                    boolean other = twoDevices && random.nextDouble() < 0.3;
+                    String device = other ? "dev-" + u + "-b" : mainDevice;
+                    String platform = other ? (mainPlatform.equals("ios") ? "android" : "ios") : mainPlatform;
                     String session = UUID.nameUUIDFromBytes((device + "/" + d + "/" + s).getBytes()).toString();
                     Instant t = day.atTime(7 + random.nextInt(16), random.nextInt(60), random.nextInt(60))
                             .atZone(zone).toInstant();

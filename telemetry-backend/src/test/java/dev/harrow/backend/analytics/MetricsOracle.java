@@ -25,26 +25,26 @@ final class MetricsOracle {
     private final ZoneId zone;
     /** user -> first local day over all events. */
     private final Map<String, LocalDate> firstDay = new HashMap<>();
-    /** The events of the user-days that pass the filter, by local day. */
+    /** The events that pass the filter, by local day. */
     private final Map<LocalDate, List<AnalyticsDataset.Event>> kept = new TreeMap<>();
+    private final String platform;
+    private final String version;
 
     MetricsOracle(List<AnalyticsDataset.Event> events, ZoneId zone, String platform, String version) {
         this.events = events;
         this.zone = zone;
-        Map<String, Boolean> passes = new HashMap<>();
+        this.platform = platform;
+        this.version = version;
         for (AnalyticsDataset.Event e : events) {
             firstDay.merge(e.user(), day(e.ts()), (a, b) -> a.isBefore(b) ? a : b);
-            boolean ok = (platform == null || platform.equals(e.platform()))
-                    && (version == null || version.equals(e.version()));
-            if (ok) {
-                passes.put(e.user() + "|" + day(e.ts()), true);
-            }
-        }
-        for (AnalyticsDataset.Event e : events) {
-            if (passes.containsKey(e.user() + "|" + day(e.ts()))) {
+            if (passes(e)) {
                 kept.computeIfAbsent(day(e.ts()), k -> new ArrayList<>()).add(e);
             }
         }
+    }
+
+    private boolean passes(AnalyticsDataset.Event e) {
+        return (platform == null || platform.equals(e.platform())) && (version == null || version.equals(e.version()));
     }
 
     LocalDate day(Instant ts) {
@@ -78,14 +78,21 @@ final class MetricsOracle {
     }
 
     List<Map<String, Object>> series(LocalDate from, LocalDate to, String by) {
-        // Sessions: spans over the kept events, by the local day of their first event.
-        Map<String, Instant[]> sessions = new HashMap<>();
-        for (List<AnalyticsDataset.Event> day : kept.values()) {
-            for (AnalyticsDataset.Event e : day) {
-                sessions.merge(e.user() + "|" + e.session(), new Instant[] {e.ts(), e.ts()}, (a, b) -> new Instant[] {
-                    a[0].isBefore(b[0]) ? a[0] : b[0], a[1].isAfter(b[1]) ? a[1] : b[1]});
-            }
+        // Sessions: spans over all their events, counted when their first event passes the filter.
+        Map<String, Instant[]> spans = new HashMap<>();
+        Map<String, AnalyticsDataset.Event> firstEvents = new HashMap<>();
+        for (AnalyticsDataset.Event e : events) {
+            String id = e.user() + "|" + e.session();
+            spans.merge(id, new Instant[] {e.ts(), e.ts()}, (a, b) -> new Instant[] {
+                a[0].isBefore(b[0]) ? a[0] : b[0], a[1].isAfter(b[1]) ? a[1] : b[1]});
+            firstEvents.merge(id, e, (a, b) -> b.ts().isBefore(a.ts()) ? b : a);
         }
+        List<Instant[]> sessions = new ArrayList<>();
+        spans.forEach((id, span) -> {
+            if (passes(firstEvents.get(id))) {
+                sessions.add(span);
+            }
+        });
         List<Map<String, Object>> rows = new ArrayList<>();
         for (LocalDate start = periodStart(from, by); !start.isAfter(to); start = periodNext(start, by)) {
             LocalDate end = periodNext(start, by).minusDays(1);
@@ -129,7 +136,7 @@ final class MetricsOracle {
             }
             long sessionCount = 0;
             long millis = 0;
-            for (Instant[] span : sessions.values()) {
+            for (Instant[] span : sessions) {
                 LocalDate d = day(span[0]);
                 if (!d.isBefore(start) && !d.isAfter(end)) {
                     sessionCount++;

@@ -14,8 +14,12 @@ import dev.harrow.backend.config.BackendConfig;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -45,7 +49,14 @@ class MetricsOracleTest {
                 .withAnalytics(AnalyticsSettings.of(List.of("UTC", "Asia/Tokyo", "America/New_York")));
         backend = TelemetryBackend.start(config);
         client = new BackendClient(backend.baseUri(), ADMIN);
-        AnalyticsFixtures.send(client, KEY, events);
+        // As devices deliver: mostly in order, but one device in five was offline and sends its events up to five days
+        // late, so first days and session starts move back as earlier events arrive after later ones.
+        Random late = new Random(11);
+        Map<String, Long> delays = new HashMap<>();
+        List<AnalyticsDataset.Event> arrival = new ArrayList<>(events);
+        arrival.sort(Comparator.comparing(e -> e.ts().plusSeconds(delays.computeIfAbsent(e.device(),
+                d -> late.nextInt(5) == 0 ? late.nextLong(5 * 86_400L) : 0L))));
+        AnalyticsFixtures.send(client, KEY, arrival);
     }
 
     @AfterAll
