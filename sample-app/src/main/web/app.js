@@ -38,6 +38,8 @@
     ['batchSize', 'flushDelayMs', 'maxQueue'].forEach(function (name) {
       if (params.get(name)) { options[name] = Number(params.get(name)); }
     });
+    // Test harness switch: an SDK whose queue does not survive a restart (see docs/SCENARIOS.md).
+    if (params.get('volatileQueue') === '1') { options.volatileQueue = true; }
     HarrowTelemetry.init(options);
     var token = params.get('pushToken');
     if (token && token !== localStorage.getItem('harrow.shop.pushToken')) {

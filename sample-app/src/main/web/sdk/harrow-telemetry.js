@@ -240,6 +240,17 @@
     return Promise.resolve(this.items.length);
   };
 
+  /**
+   * Harness only (option volatileQueue): a queue in memory, lost with the page. It breaks the SDK's durability on
+   * purpose, so that the scenarios can show they catch an SDK that loses events across a restart.
+   */
+  function MemoryQueue() {
+    this.items = [];
+    this.next = 1;
+  }
+  MemoryQueue.prototype = Object.create(LocalStorageQueue.prototype);
+  MemoryQueue.prototype.persist = function () { return 0; };
+
   LocalStorageQueue.prototype.trim = function (maxQueue, maxAgeMs) {
     var cutoff = Date.now() - maxAgeMs;
     var before = this.items.length;
@@ -292,7 +303,8 @@
     config.userId = load('userId', null);
     counters = Object.assign(emptyCounters(), load('counters', {}));
     session = load('session', null);
-    readyPromise = openQueue(config.storageName).then(function (q) {
+    readyPromise = (config.volatileQueue ? Promise.resolve(new MemoryQueue()) : openQueue(config.storageName))
+        .then(function (q) {
       queue = q;
       return refreshLength();
     }).then(function () {

@@ -273,14 +273,15 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
     }
 
     /**
-     * Two DevTools round trips when nothing else changed: freeze the app's page, so that none of its code runs
-     * again (a late timer or answer would write back what is cleared), then clear its origin. Navigating away would
-     * do the same at three times the cost; the next launch replaces the frozen page. The network and locale are put
-     * back only if a scenario changed them.
+     * Leaves the app's page and clears its origin; the network and locale are put back only if a scenario changed
+     * them.
      */
     @Override
     public void reset() {
-        cdp("Page.setWebLifecycleState", Map.of("state", "frozen"));
+        // Leave the app's page first, so that none of its code runs again (a late timer or answer would write back
+        // what is cleared). Freezing the page instead is cheaper, but the freeze stays on the tab: the next
+        // scenario's app then answers no click.
+        driver.get("about:blank");
         clearData();
         lastLaunch = null;
         if (networkConditions != null) {

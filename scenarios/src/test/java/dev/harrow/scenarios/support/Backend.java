@@ -7,6 +7,7 @@ import dev.harrow.backend.store.EventQuery;
 import dev.harrow.device.AppLaunch;
 import dev.harrow.device.Device;
 import java.net.URI;
+import java.util.Collection;
 import java.util.List;
 
 /** The backend a scenario judges by, and where the app under test is served. */
@@ -27,16 +28,22 @@ public final class Backend {
 
     /** Launches the sample app on {@code device}, reporting to this backend under the device's name. */
     public AppLaunch launchFor(Device device) {
-        return AppLaunch.of(appUrl)
+        AppLaunch launch = AppLaunch.of(appUrl)
                 .with("collector", connection.baseUri().toString())
                 .with("appKey", connection.appKey())
                 .with("deviceId", device.name());
+        return Breakage.SDK_PERSISTENCE.active() ? launch.with("volatileQueue", "1") : launch;
+    }
+
+    /** Every stored event the device sent in these app sessions, oldest first. */
+    public List<TelemetryEvent> eventsOfSessions(Device device, Collection<String> sessionIds) {
+        return client.events(EventQuery.forDevice(device.name())).stream()
+                .filter(e -> e.sessionId() != null && sessionIds.contains(e.sessionId()))
+                .toList();
     }
 
     /** Every stored event the device sent in one app session, oldest first. */
     public List<TelemetryEvent> eventsOfSession(Device device, String sessionId) {
-        return client.events(EventQuery.forDevice(device.name())).stream()
-                .filter(e -> sessionId.equals(e.sessionId()))
-                .toList();
+        return eventsOfSessions(device, List.of(sessionId));
     }
 }

@@ -44,6 +44,22 @@ public final class ShopApp {
         return awaitScreen("purchased");
     }
 
+    /**
+     * Waits until the app can start without a network (its service worker holds the app shell). Before that, an app
+     * opened offline has nothing to show, as a freshly installed app would.
+     */
+    public ShopApp awaitOfflineReady() {
+        new WebDriverWait(device.driver(), WAIT).until(d -> "true".equals(((JavascriptExecutor) d)
+                .executeScript("return document.body.dataset.offlineReady")));
+        return this;
+    }
+
+    /** Kills the app and opens it again, keeping its stored data and the network state, and waits for home. */
+    public ShopApp restart() {
+        device.app().restart();
+        return awaitScreen("home");
+    }
+
     public String text(String testId) {
         return find(testId).getText();
     }

@@ -31,6 +31,10 @@ import org.bson.Document;
  * this day yet?), for hundreds of documents per batch: one {@code findOneAndUpdate} each is a round trip each. The
  * unique {@code {_id, r}} index makes the embedded store, which answers equality on unique indexes only, serve the
  * conditional writes.
+ *
+ * <p>The embedded store does not check a write's filter and apply it atomically (two writers conditional on the same
+ * revision can both succeed; {@code RevisionsTest} caught it), so writers in one process also take turns here.
+ * Between processes the conditional write itself decides, which MongoDB does atomically.
  */
 final class Revisions {
     static final String REVISION = "r";
@@ -69,6 +73,12 @@ final class Revisions {
 
     /** Like {@link #apply(Collection, Change, Written)}, from a read the caller made already. */
     void apply(Collection<String> ids, Map<String, Document> read, Change change, Written written) {
+        synchronized (this) {
+            applyInTurn(ids, read, change, written);
+        }
+    }
+
+    private void applyInTurn(Collection<String> ids, Map<String, Document> read, Change change, Written written) {
         if (!indexed) {
             collection.createIndex(Indexes.ascending("_id", REVISION), new IndexOptions().name("revision")
                     .unique(true));
