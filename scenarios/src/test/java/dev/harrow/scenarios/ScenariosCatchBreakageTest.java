@@ -1,16 +1,12 @@
 package dev.harrow.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
 import dev.harrow.scenarios.support.Breakage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
-import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
-import org.junit.platform.launcher.core.LauncherFactory;
-import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 import org.junit.platform.launcher.listeners.TestExecutionSummary;
 
 /**
@@ -36,10 +32,7 @@ class ScenariosCatchBreakageTest {
             System.setProperty(Breakage.PROPERTY, breakage.switchName());
         }
         try {
-            SummaryGeneratingListener listener = new SummaryGeneratingListener();
-            LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
-                    .selectors(selectClass(scenarioClass)).build(), listener);
-            TestExecutionSummary summary = listener.getSummary();
+            TestExecutionSummary summary = ScenariosRunAloneTest.runAlone(scenarioClass);
             StringWriter report = new StringWriter();
             summary.printFailuresTo(new PrintWriter(report), 8);
             System.out.println((breakage == null ? "intact" : "broken " + breakage.switchName()) + ": "

@@ -19,14 +19,18 @@ class ScenariosRunAloneTest {
 
     @Test
     void aScenarioRunsAloneOnTheFirstDeviceOfThePool() {
-        SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        TestExecutionSummary summary = runAlone("dev.harrow.scenarios.telemetry.ShoppingJourneyScenario");
 
-        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass("dev.harrow.scenarios.telemetry.ShoppingJourneyScenario")).build(), listener);
-
-        TestExecutionSummary summary = listener.getSummary();
         summary.getFailures().forEach(f -> f.getException().printStackTrace());
         assertThat(summary.getTestsFoundCount()).isEqualTo(1);
         assertThat(summary.getTestsSucceededCount()).isEqualTo(1);
+    }
+
+    /** Runs one scenario class in this JVM, as an IDE would. */
+    static TestExecutionSummary runAlone(String scenarioClass) {
+        SummaryGeneratingListener listener = new SummaryGeneratingListener();
+        LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
+                .selectors(selectClass(scenarioClass)).build(), listener);
+        return listener.getSummary();
     }
 }

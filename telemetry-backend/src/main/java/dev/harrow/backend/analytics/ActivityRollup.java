@@ -246,13 +246,13 @@ public final class ActivityRollup {
     /** Adds each user's bit to the day's sets (active, viewers, payers per slice) the first time it is due. */
     private void flagUserDays(List<TelemetryEvent> activity, Map<String, Long> numbers, DayWrites out) {
         Map<String, Set<String>> flags = new LinkedHashMap<>();
-        Map<String, Object[]> where = new HashMap<>();
+        Map<String, UserDayAt> where = new HashMap<>();
         for (TelemetryEvent e : activity) {
             String user = userOf(e);
             for (ZoneId zone : zones) {
                 LocalDate day = e.ts().atZone(zone).toLocalDate();
                 String id = e.appId() + "|" + zone.getId() + "|" + day + "|" + user;
-                where.putIfAbsent(id, new Object[] {e.appId(), zone, day, numbers.get(e.appId() + "|" + user)});
+                where.putIfAbsent(id, new UserDayAt(e.appId(), zone, day, numbers.get(e.appId() + "|" + user)));
                 Set<String> wanted = flags.computeIfAbsent(id, k -> new TreeSet<>());
                 for (Slice slice : Slice.of(platformOf(e), e.appVersion())) {
                     wanted.add(ACTIVE + "|" + slice.key());
@@ -274,16 +274,15 @@ public final class ActivityRollup {
                 }
                 all.addAll(had);
             }
-            return new Document("a", where.get(id)[0]).append("fl", new ArrayList<>(all));
+            return new Document("a", where.get(id).app()).append("fl", new ArrayList<>(all));
         }, (id, before, after) -> {
             List<String> had = before == null ? List.of() : before.getList("fl", String.class, List.of());
-            Object[] at = where.get(id);
-            long n = (Long) at[3];
+            UserDayAt at = where.get(id);
             for (String flag : flags.get(id)) {
                 if (!had.contains(flag)) {
                     int bar = flag.indexOf('|');
-                    out.doc((String) at[0], (ZoneId) at[1], (LocalDate) at[2], flag.substring(bar + 1))
-                            .add(flag.substring(0, bar) + "." + UserSet.word(n), UserSet.mask(n));
+                    out.doc(at.app(), at.zone(), at.day(), flag.substring(bar + 1))
+                            .add(flag.substring(0, bar) + "." + UserSet.word(at.user()), UserSet.mask(at.user()));
                 }
             }
         });
@@ -315,6 +314,10 @@ public final class ActivityRollup {
                 now.count(zone, 1, out);
             }
         });
+    }
+
+    /** Where a user-day's bits go: its app, zone and day, and the user's number. */
+    private record UserDayAt(String app, ZoneId zone, LocalDate day, long user) {
     }
 
     /** One session as far as known: times in epoch millis; {@code first} orders by time, then names the slice. */
