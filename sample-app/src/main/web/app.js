@@ -5,7 +5,9 @@
  *   deviceId   the device id to report (the farm passes the device's name); else one kept in local storage
  *   pushToken  the push token this install registers (the device agent passes the sandbox gateway's)
  *   pushProvider  apns or fcm (default: by platform)
- *   batchSize, flushDelayMs, maxQueue  SDK settings, for tests
+ *   batchSize, flushDelayMs, maxQueue, sessionTimeoutMs  SDK settings, for tests
+ *   volatileQueue, dropOnServerError, noReceipts, noTimeZone, noErrorCapture  harness switches that break one
+ *              property of the SDK on purpose (docs/SCENARIOS.md); never set by the farm
  * Pushes arrive through HarrowApp.receivePush(notification), as the OS would hand them to the app.
  */
 (function () {
@@ -35,11 +37,15 @@
       deviceId: params.get('deviceId') || undefined,
       appVersion: '1.0.0'
     };
-    ['batchSize', 'flushDelayMs', 'maxQueue'].forEach(function (name) {
+    ['batchSize', 'flushDelayMs', 'maxQueue', 'sessionTimeoutMs'].forEach(function (name) {
       if (params.get(name)) { options[name] = Number(params.get(name)); }
     });
-    // Test harness switch: an SDK whose queue does not survive a restart (see docs/SCENARIOS.md).
+    // Test harness switches, each breaking one property of the SDK (see docs/SCENARIOS.md).
     if (params.get('volatileQueue') === '1') { options.volatileQueue = true; }
+    if (params.get('dropOnServerError') === '1') { options.dropOnServerError = true; }
+    if (params.get('noReceipts') === '1') { options.reportReceipts = false; }
+    if (params.get('noTimeZone') === '1') { options.reportTimeZone = false; }
+    if (params.get('noErrorCapture') === '1') { options.captureErrors = false; }
     HarrowTelemetry.init(options);
     var token = params.get('pushToken');
     if (token && token !== localStorage.getItem('harrow.shop.pushToken')) {
@@ -133,6 +139,12 @@
       signOut.onclick = function () {
         track(function (t) { t.track('sign_out', {}); t.identify(null); });
         refresh();
+      };
+      // Like a crash reporter's test crash: an error nobody catches, which the SDK must report.
+      screenEl.querySelector('[data-testid="crash-test"]').onclick = function () {
+        var session = telemetryOn ? HarrowTelemetry.debug().sessionId : 'none';
+        console.error('test crash requested in session ' + session);
+        throw new Error('Test crash in session ' + session);
       };
       refresh();
       renderStats();

@@ -31,7 +31,11 @@
     backoffMaxMs: 300000,     // ... up to 5 minutes
     sessionTimeoutMs: 30 * 60 * 1000,
     requestTimeoutMs: 30000,
-    storageName: 'harrow-telemetry'
+    storageName: 'harrow-telemetry',
+    captureErrors: true,      // uncaught errors and rejected promises become 'log' events at level error
+    reportReceipts: true,     // harness only (false): push receipts are never reported
+    reportTimeZone: true,     // harness only (false): the push registration names no time zone (UTC is assumed)
+    dropOnServerError: false  // harness only (true): a batch the collector could not take (5xx, 429) is dropped
   };
   var NOT_RETRYABLE = [400, 401, 403, 404, 410, 415, 422];
   var PREFIX = 'harrow.';
@@ -313,6 +317,7 @@
     writes = readyPromise;
     touchSession(Date.now());
     global.addEventListener('online', function () { attempt = 0; nextAttemptAt = 0; schedule(0); });
+    if (config.captureErrors) { captureErrors(); }
     global.document.addEventListener('visibilitychange', function () {
       if (global.document.visibilityState === 'hidden') {
         schedule(0);
@@ -382,14 +387,70 @@
     save('userId', config.userId);
   }
 
+  /**
+   * Registers the install's push token with the backend (POST /v1/push/tokens), durably: the registration waits in
+   * local storage until the backend stored it, and is sent before the next batch of events. Also tracked as a
+   * 'push_token' event.
+   */
   function registerPushToken(token, provider) {
+    requireInit();
     var zone = (global.Intl && Intl.DateTimeFormat().resolvedOptions().timeZone) || 'UTC';
+    var registration = { deviceId: config.deviceId, token: token, platform: config.platform,
+      language: global.navigator.language, appVersion: config.appVersion || '0.0.0' };
+    if (config.reportTimeZone) { registration.timeZone = zone; }
+    save('pushRegistration', registration);
     return track('push_token', { token: token, provider: provider, timeZone: zone,
       language: global.navigator.language });
   }
 
+  /** Sends the waiting push registration, if any; resolves true when nothing waits any more. */
+  function registerPending() {
+    var registration = load('pushRegistration', null);
+    if (!registration) { return Promise.resolve(true); }
+    return global.fetch(config.collectorUrl + '/v1/push/tokens', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-App-Key': config.appKey },
+      body: JSON.stringify(registration)
+    }).then(function (response) {
+      if (response.status === 200 || NOT_RETRYABLE.indexOf(response.status) >= 0) {
+        if (response.status !== 200) { lastError = 'push registration refused: HTTP ' + response.status; }
+        save('pushRegistration', null);
+        count('registrations', 1);
+        return true;
+      }
+      lastError = 'push registration: HTTP ' + response.status;
+      return false;
+    }, function (error) {
+      lastError = 'push registration: network: ' + String(error && error.message || error);
+      return false;
+    });
+  }
+
+  /** Uncaught errors and unhandled rejections, as the crash reporter of a native app would send them. */
+  function captureErrors() {
+    var reporting = false;
+    function report(message, stack) {
+      if (reporting) { return; }
+      reporting = true;
+      try {
+        track('log', { level: 'error', message: String(message), stack: stack ? String(stack).slice(0, 2000) : null,
+          origin: 'app' });
+      } finally {
+        reporting = false;
+      }
+    }
+    global.addEventListener('error', function (e) {
+      report(e.message || 'error', e.error && e.error.stack);
+    });
+    global.addEventListener('unhandledrejection', function (e) {
+      var reason = e.reason;
+      report('unhandled rejection: ' + (reason && reason.message || reason), reason && reason.stack);
+    });
+  }
+
   /** A push receipt, reported once per message and kind however often the app calls it. */
   function receipt(type, messageId, props) {
+    if (!config.reportReceipts) { return null; }
     var seen = load('receipts', []);
     var key = type + ':' + messageId;
     if (seen.indexOf(key) >= 0) { return null; }
@@ -425,7 +486,12 @@
     if (!config) { return Promise.resolve(); }
     if (flushing) { return flushing; }
     flushing = writes.then(function () {
-      return withLock(function () { return drain(); });
+      return withLock(function () {
+        return registerPending().then(function (registered) {
+          if (!registered && queueLength === 0) { schedule(Math.max(config.backoffBaseMs, 1000)); }
+          return drain();
+        });
+      });
     }).catch(function (e) {
       lastError = String(e && e.message || e);
     }).finally(function () {
@@ -501,7 +567,8 @@
       // Too large as a whole: the halves may pass.
       return drain(Math.ceil(records.length / 2));
     }
-    if (NOT_RETRYABLE.indexOf(outcome.status) >= 0 || outcome.status === 413) {
+    var dropRetryable = config.dropOnServerError && (outcome.status >= 500 || outcome.status === 429);
+    if (NOT_RETRYABLE.indexOf(outcome.status) >= 0 || outcome.status === 413 || dropRetryable) {
       lastError = 'HTTP ' + outcome.status + ': batch refused, dropped';
       count('droppedRefused', records.length);
       return queue.remove(seqs).then(refreshLength).then(function () { return drain(size); });

@@ -3,6 +3,7 @@ package dev.harrow.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -26,11 +27,11 @@ class ScenariosRunAloneTest {
         assertThat(summary.getTestsSucceededCount()).isEqualTo(1);
     }
 
-    /** Runs one scenario class in this JVM, as an IDE would. */
-    static TestExecutionSummary runAlone(String scenarioClass) {
+    /** Runs scenario classes in this JVM, one after the other, as an IDE would. */
+    static TestExecutionSummary runAlone(String... scenarioClasses) {
         SummaryGeneratingListener listener = new SummaryGeneratingListener();
         LauncherFactory.create().execute(LauncherDiscoveryRequestBuilder.request()
-                .selectors(selectClass(scenarioClass)).build(), listener);
+                .selectors(Arrays.stream(scenarioClasses).map(c -> selectClass(c)).toList()).build(), listener);
         return listener.getSummary();
     }
 }

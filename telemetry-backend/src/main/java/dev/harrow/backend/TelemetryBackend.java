@@ -58,8 +58,9 @@ import org.slf4j.LoggerFactory;
  * {@link BackendMain} or in-process with {@link #start(BackendConfig)}; {@link #close()} stops everything it started.
  */
 public final class TelemetryBackend implements AutoCloseable {
-    static final String MONGODB = "mongodb";
-    static final String REDIS = "redis";
+    /** Store names, as the fault controls and the readiness probe name them. */
+    public static final String MONGODB = "mongodb";
+    public static final String REDIS = "redis";
     private static final Logger log = LoggerFactory.getLogger(TelemetryBackend.class);
 
     private final BackendConfig config;
@@ -207,6 +208,7 @@ public final class TelemetryBackend implements AutoCloseable {
             if (push != null) {
                 PushEndpoint pushApi = new PushEndpoint(config, push, clock);
                 api.route("POST", PushEndpoint.TOKENS, pushApi::register)
+                        .route("OPTIONS", PushEndpoint.TOKENS, pushApi::registerPreflight)
                         .route("POST", PushEndpoint.MESSAGES, pushApi::messages)
                         .route("POST", PushEndpoint.MESSAGES + "/", pushApi::messages)
                         .route("GET", PushEndpoint.MESSAGES + "/", pushApi::messages)

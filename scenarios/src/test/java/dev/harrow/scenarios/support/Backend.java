@@ -10,8 +10,12 @@ import java.net.URI;
 import java.util.Collection;
 import java.util.List;
 
-/** The backend a scenario judges by, and where the app under test is served. */
-public final class Backend {
+/**
+ * The backend a scenario judges by, and where the app under test is served. Injected: the farm's backend, shared by
+ * every device of the run. A scenario that cuts stores off or moves the clock starts its own ({@link #startOwn}),
+ * so that its faults reach no other device.
+ */
+public class Backend {
     private final BackendConnection connection;
     private final URI appUrl;
     private final BackendClient client;
@@ -26,13 +30,27 @@ public final class Backend {
         return client;
     }
 
+    public String appKey() {
+        return connection.appKey();
+    }
+
+    /** A backend of the scenario's own, serving the same app, with fault controls and a clock it can move. */
+    public OwnBackend startOwn() {
+        return OwnBackend.start(appUrl);
+    }
+
     /** Launches the sample app on {@code device}, reporting to this backend under the device's name. */
     public AppLaunch launchFor(Device device) {
         AppLaunch launch = AppLaunch.of(appUrl)
                 .with("collector", connection.baseUri().toString())
                 .with("appKey", connection.appKey())
                 .with("deviceId", device.name());
-        return Breakage.SDK_PERSISTENCE.active() ? launch.with("volatileQueue", "1") : launch;
+        for (Breakage breakage : Breakage.values()) {
+            if (breakage.active() && breakage.launchParameter().isPresent()) {
+                launch = launch.with(breakage.launchParameter().get(), "1");
+            }
+        }
+        return launch;
     }
 
     /** Every stored event the device sent in these app sessions, oldest first. */

@@ -1,13 +1,19 @@
 package dev.harrow.scenarios.support;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harrow.backend.event.TelemetryEvent;
+import dev.harrow.backend.http.Json;
+import dev.harrow.device.Device;
 import io.qameta.allure.Allure;
+import java.io.ByteArrayInputStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
 /** What a scenario attaches to its report so that a reader can see why it passed or failed. */
 public final class Evidence {
+    private static final ObjectMapper JSON = Json.mapper();
+
     private Evidence() {
     }
 
@@ -21,6 +27,20 @@ public final class Evidence {
             table.append(String.format(Locale.ROOT, "%-26s %12s %-14s %-9s %s%n", e.ts(), delay, e.type(),
                     e.platform() == null ? "-" : e.platform().wire(), e.props()));
         }
-        Allure.addAttachment(title, "text/plain", table.toString(), "txt");
+        text(title, table.toString());
+    }
+
+    public static void text(String title, String body) {
+        Allure.addAttachment(title, "text/plain", body, "txt");
+    }
+
+    /** A JSON answer of the backend (a push message's status, readiness), pretty-printed. */
+    public static void json(String title, Object value) {
+        Allure.addAttachment(title, "application/json", JSON.valueToTree(value).toPrettyString(), "json");
+    }
+
+    /** What the device shows now. */
+    public static void screenshot(String title, Device device) {
+        Allure.addAttachment(title, "image/png", new ByteArrayInputStream(device.screenshot()), "png");
     }
 }

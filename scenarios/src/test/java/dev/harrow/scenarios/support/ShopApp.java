@@ -1,7 +1,9 @@
 package dev.harrow.scenarios.support;
 
+import dev.harrow.device.AppLaunch;
 import dev.harrow.device.Device;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -23,7 +25,12 @@ public final class ShopApp {
 
     /** Launches the app on {@code device}, reporting to {@code backend}, and waits for its home screen. */
     public static ShopApp launch(Device device, Backend backend) {
-        device.app().launch(backend.launchFor(device));
+        return launch(device, backend.launchFor(device));
+    }
+
+    /** Launches the app as {@code launch} says ({@link Backend#launchFor} and more) and waits for its home screen. */
+    public static ShopApp launch(Device device, AppLaunch launch) {
+        device.app().launch(launch);
         ShopApp app = new ShopApp(device);
         app.awaitScreen("home");
         return app;
@@ -79,6 +86,56 @@ public final class ShopApp {
         return (String) telemetry().get("sessionId");
     }
 
+    /** One of the SDK's counters: created, sent, duplicates, rejected, retries, dropped, registrations... */
+    @SuppressWarnings("unchecked")
+    public long counter(String name) {
+        Object value = ((Map<String, Object>) telemetry().get("counters")).get(name);
+        return value == null ? 0 : ((Number) value).longValue();
+    }
+
+    /** Events waiting in the SDK's durable queue. */
+    public int queueLength() {
+        return ((Number) telemetry().get("queueLength")).intValue();
+    }
+
+    /** The HTTP status of the SDK's recent deliveries, oldest first (0: no answer). */
+    @SuppressWarnings("unchecked")
+    public List<Integer> recentStatuses() {
+        return ((List<Map<String, Object>>) telemetry().get("recentAttempts")).stream()
+                .map(a -> ((Number) a.get("status")).intValue()).toList();
+    }
+
+    /** The push banner's title once it shows. */
+    public String awaitPushBanner() {
+        WebElement title = new WebDriverWait(device.driver(), WAIT).until(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("[data-testid='push-title']")));
+        return title.getText();
+    }
+
+    public boolean pushBannerShown() {
+        return find("push-banner").isDisplayed();
+    }
+
+    /** Taps the push banner; the app opens what the push points at. */
+    public ShopApp tapPushBanner() {
+        tap("push-banner");
+        return this;
+    }
+
+    public ShopApp openSettings() {
+        tap("tab-settings");
+        return awaitScreen("settings");
+    }
+
+    /**
+     * Settings, "Test crash": the app logs a line to its console (the device's log) and throws an error that nothing
+     * catches, naming its session in both.
+     */
+    public ShopApp testCrash() {
+        tap("crash-test");
+        return this;
+    }
+
     private void tap(String testId) {
         WebElement element = new WebDriverWait(device.driver(), WAIT)
                 .until(ExpectedConditions.elementToBeClickable(By.cssSelector("[data-testid='" + testId + "']")));
@@ -89,7 +146,7 @@ public final class ShopApp {
         return device.driver().findElement(By.cssSelector("[data-testid='" + testId + "']"));
     }
 
-    private ShopApp awaitScreen(String name) {
+    public ShopApp awaitScreen(String name) {
         new WebDriverWait(device.driver(), WAIT).until(d -> name.equals(screen()));
         return this;
     }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harrow.backend.admin.AdminEndpoint;
+import dev.harrow.backend.admin.FaultEndpoint;
 import dev.harrow.backend.analytics.MetricsEndpoint;
 import dev.harrow.backend.event.TelemetryEvent;
+import dev.harrow.backend.http.HealthEndpoint;
 import dev.harrow.backend.http.Json;
 import dev.harrow.backend.ingest.CollectorEndpoint;
 import dev.harrow.backend.ingest.IngestReply;
@@ -21,15 +23,21 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
+import java.util.UUID;
 
 /**
  * A Java client of the backend's HTTP API, for scenarios and tools: sends telemetry as an app would and reads back
  * what was stored through the admin API.
  */
 public final class BackendClient {
+    public static final int LOG_BATCH = 200;
+    public static final int MAX_LOG_MESSAGE = 4000;
     private final URI baseUri;
     private final String adminToken;
     private final HttpClient http;
@@ -125,13 +133,81 @@ public final class BackendClient {
 
     /** Makes a sandbox gateway refuse a device's token: {@code reason} in the gateway's words. */
     public void scriptSandbox(String gateway, String deviceId, String reason, Integer times) {
-        Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("gateway", gateway, "deviceId", deviceId,
+        Map<String, Object> body = new LinkedHashMap<>(Map.of("gateway", gateway, "deviceId", deviceId,
                 "reason", reason));
         if (times != null) {
             body.put("times", times);
         }
         read(call(adminRequest(PushEndpoint.SANDBOX_SCRIPT).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body))).build()), JsonNode.class);
+    }
+
+    /** The readiness probe as answered: {@code status} ready or unavailable, each store's state, the spill depth. */
+    public Readiness readiness() {
+        HttpResponse<byte[]> response = call(HttpRequest.newBuilder(baseUri.resolve(HealthEndpoint.READY))
+                .timeout(Duration.ofSeconds(10)).GET().build());
+        try {
+            return new Readiness(response.statusCode(), json.readTree(response.body()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("unreadable readiness answer", e);
+        }
+    }
+
+    /** The Prometheus exposition ({@code GET /metrics}) as text. */
+    public String scrapeMetrics() {
+        return text(call(HttpRequest.newBuilder(baseUri.resolve("/metrics")).timeout(Duration.ofSeconds(10)).GET()
+                .build()));
+    }
+
+    /**
+     * Cuts a store off, hangs it or brings it back ({@code mode} up, down or hang) through the backend's fault relay;
+     * the backend must have fault controls enabled (harnesses only), else an {@link ApiError} 403.
+     */
+    public void fault(String store, String mode) {
+        read(call(adminRequest(FaultEndpoint.PATH).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(Map.of("store", store, "mode", mode)))).build()),
+                JsonNode.class);
+    }
+
+    /**
+     * Stores a device's own log lines (console, logcat, syslog) as {@code log} events with {@code origin: device}.
+     * Each line's event id is derived from the device and the line, so sending a line again stores it once; sent in
+     * batches of {@value #LOG_BATCH}, lines longer than {@value #MAX_LOG_MESSAGE} characters cut.
+     */
+    public void sendDeviceLog(String appKey, String deviceId, String platform, List<DeviceLogLine> lines) {
+        List<Map<String, Object>> events = new ArrayList<>(lines.size());
+        for (DeviceLogLine line : lines) {
+            String message = line.message().length() <= MAX_LOG_MESSAGE ? line.message()
+                    : line.message().substring(0, MAX_LOG_MESSAGE);
+            Map<String, Object> event = new LinkedHashMap<>();
+            event.put("eventId", UUID.nameUUIDFromBytes((deviceId + "|" + line.at() + "|" + line.source() + "|"
+                    + line.message()).getBytes(StandardCharsets.UTF_8)).toString());
+            event.put("type", "log");
+            event.put("ts", line.at().toString());
+            event.put("deviceId", deviceId);
+            event.put("platform", platform);
+            event.put("props", Map.of("level", line.level(), "message", message, "source", line.source(),
+                    "origin", "device"));
+            events.add(event);
+        }
+        for (int from = 0; from < events.size(); from += LOG_BATCH) {
+            send(appKey, events.subList(from, Math.min(events.size(), from + LOG_BATCH)));
+        }
+    }
+
+    /** A line of a device's own log, as {@link #sendDeviceLog} stores it. */
+    public record DeviceLogLine(Instant at, String level, String source, String message) {
+    }
+
+    /** The readiness probe's answer: HTTP status and body. */
+    public record Readiness(int status, JsonNode body) {
+        public boolean ready() {
+            return status == 200;
+        }
+
+        public long spillDepth() {
+            return body.path("spillDepth").asLong();
+        }
     }
 
     private HttpRequest.Builder adminRequest(String pathAndQuery) {

@@ -9,6 +9,7 @@ import dev.harrow.backend.config.BackendConfig;
 import dev.harrow.backend.config.IngestLimits;
 import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.backend.http.ApiExchange;
+import dev.harrow.backend.http.AppCors;
 import dev.harrow.backend.http.Json;
 import dev.harrow.backend.ops.BackendMetrics;
 import dev.harrow.backend.store.AppendResult;
@@ -51,7 +52,7 @@ public final class CollectorEndpoint {
     private final BackendMetrics metrics;
     private final ObjectMapper requestJson;
     private final EventValidator validator;
-    private final List<String> allowedOrigins;
+    private final AppCors cors;
     private final Semaphore inFlight;
     private final String storeRetryAfter;
 
@@ -62,7 +63,7 @@ public final class CollectorEndpoint {
         this.metrics = metrics;
         this.requestJson = Json.requestMapper(config.limits().maxNestingDepth());
         this.validator = new EventValidator(config.limits().maxNestingDepth());
-        this.allowedOrigins = config.http().corsOrigins();
+        this.cors = new AppCors(config.http().corsOrigins());
         this.inFlight = new Semaphore(config.limits().maxConcurrentBatches());
         int most = config.limits().maxConcurrentBatches();
         metrics.gauge("harrow_ingest_batches_in_flight", "Batches being validated and stored now.",
@@ -70,17 +71,13 @@ public final class CollectorEndpoint {
         this.storeRetryAfter = Long.toString(Math.max(1, config.resilience().retryAfter().toSeconds()));
     }
 
-    /** CORS preflight: apps served from any origin may post telemetry with their key. */
+    /** CORS preflight: apps served from the allowed origins may post telemetry with their key. */
     public void preflight(ApiExchange ex) throws IOException {
-        cors(ex);
-        ex.setHeader("Access-Control-Allow-Methods", "POST, OPTIONS");
-        ex.setHeader("Access-Control-Allow-Headers", "Content-Type, Content-Encoding, " + APP_KEY_HEADER);
-        ex.setHeader("Access-Control-Max-Age", "600");
-        ex.respondEmpty(204);
+        cors.preflight(ex);
     }
 
     public void ingest(ApiExchange ex) throws IOException {
-        cors(ex);
+        cors.allow(ex);
         int status;
         if (!inFlight.tryAcquire()) {
             ex.setHeader("Retry-After", Integer.toString(BUSY_RETRY_AFTER_SECONDS));
@@ -195,24 +192,6 @@ public final class CollectorEndpoint {
     private static int error(ApiExchange ex, int status, String code, String message) throws IOException {
         ex.respondError(status, code, message);
         return status;
-    }
-
-    /** Allows the configured origins: "*" for any, else the request's own origin when it is listed. */
-    private void cors(ApiExchange ex) {
-        String origin = null;
-        if (allowedOrigins.contains("*")) {
-            origin = "*";
-        } else {
-            Optional<String> requestOrigin = ex.header("Origin");
-            if (requestOrigin.isPresent() && allowedOrigins.contains(requestOrigin.get())) {
-                origin = requestOrigin.get();
-                ex.setHeader("Vary", "Origin");
-            }
-        }
-        if (origin != null) {
-            ex.setHeader("Access-Control-Allow-Origin", origin);
-            ex.setHeader("Access-Control-Expose-Headers", "Retry-After");
-        }
     }
 
     private static String idOf(JsonNode node) {

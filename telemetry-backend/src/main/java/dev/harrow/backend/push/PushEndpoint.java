@@ -7,6 +7,7 @@ import dev.harrow.backend.admin.AdminAuth;
 import dev.harrow.backend.config.AppKey;
 import dev.harrow.backend.config.BackendConfig;
 import dev.harrow.backend.http.ApiExchange;
+import dev.harrow.backend.http.AppCors;
 import dev.harrow.backend.http.Json;
 import dev.harrow.backend.ingest.CollectorEndpoint;
 import dev.harrow.backend.push.sandbox.SandboxPush;
@@ -50,12 +51,14 @@ public final class PushEndpoint {
     private final AdminAuth auth;
     private final Clock clock;
     private final ObjectMapper requests;
+    private final AppCors cors;
 
     public PushEndpoint(BackendConfig config, PushService push, Clock clock) {
         this.config = config;
         this.push = push;
         this.auth = new AdminAuth(config.adminToken());
         this.clock = clock;
+        this.cors = new AppCors(config.http().corsOrigins());
         this.requests = Json.requestMapper(config.limits().maxNestingDepth())
                 .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -83,7 +86,13 @@ public final class PushEndpoint {
                          Integer times) {
     }
 
+    /** CORS preflight of a registration from an app in a browser or web view. */
+    public void registerPreflight(ApiExchange ex) throws IOException {
+        cors.preflight(ex);
+    }
+
     public void register(ApiExchange ex) throws IOException {
+        cors.allow(ex);
         Optional<AppKey> app = config.appForKey(ex.header(CollectorEndpoint.APP_KEY_HEADER).orElse(null));
         if (app.isEmpty()) {
             ex.respondError(401, "unauthorized", "missing or unknown " + CollectorEndpoint.APP_KEY_HEADER);
