@@ -39,11 +39,7 @@ class DeadTokenScenario {
     void aDeadTokenIsDeactivatedAndNeverRetried(Device device, Backend backend) {
         PushRelay relay = new PushRelay(backend, device);
         BackendClient client = backend.client();
-        device.app().clearData();
-        String token = PushRelay.newToken(device);
-        ShopApp app = Allure.step("launch the shop; it registers its push token", () ->
-                ShopApp.launch(device, backend.launchFor(device).with("pushToken", token)));
-        Allure.step("the backend holds the registration", () -> relay.awaitRegistered(token, WAIT));
+        ShopApp app = relay.launchRegistered(WAIT);
 
         // The gateway's own words for an uninstalled app. Refused once only: a retry would be accepted and show.
         String reason = device.platform() == Platform.IOS ? "Unregistered" : "UNREGISTERED";

@@ -59,11 +59,7 @@ class LocalTimePushScenario {
             BackendClient client = backend.client();
             ScenarioClock clock = backend.clock();
             PushRelay relay = new PushRelay(backend, device);
-            device.app().clearData();
-            String token = PushRelay.newToken(device);
-            ShopApp app = Allure.step("launch the shop in " + zone + "; it registers its push token", () ->
-                    ShopApp.launch(device, backend.launchFor(device).with("pushToken", token)));
-            relay.awaitRegistered(token, WAIT);
+            ShopApp app = relay.launchRegistered(WAIT);
 
             Map<String, ZoneId> installs = new LinkedHashMap<>();
             installs.put(device.name(), zone);

@@ -42,11 +42,7 @@ class PushDeliveryScenario {
     void aPushIsShownAndReportedDeliveredAndOpened(Device device, Backend backend) {
         PushRelay relay = new PushRelay(backend, device);
         BackendClient client = backend.client();
-        device.app().clearData();
-        String token = PushRelay.newToken(device);
-        ShopApp app = Allure.step("launch the shop; it registers its push token", () ->
-                ShopApp.launch(device, backend.launchFor(device).with("pushToken", token)));
-        Allure.step("the backend holds the registration", () -> relay.awaitRegistered(token, WAIT));
+        ShopApp app = relay.launchRegistered(WAIT);
 
         String title = "Back in stock on " + device.name();
         JsonNode created = Allure.step("send a push through the admin API", () -> client.sendPush(Map.of(

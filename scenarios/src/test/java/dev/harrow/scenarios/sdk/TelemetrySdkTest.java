@@ -3,8 +3,8 @@ package dev.harrow.scenarios.sdk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harrow.backend.TelemetryBackend;
+import dev.harrow.backend.client.BackendClient;
 import dev.harrow.backend.config.AppKey;
 import dev.harrow.backend.config.BackendConfig;
 import dev.harrow.backend.config.Resilience;
@@ -20,10 +20,6 @@ import dev.harrow.device.runtime.AppiumServer;
 import dev.harrow.device.runtime.WorkDirs;
 import dev.harrow.device.webemulated.WebEmulatedProvider;
 import dev.harrow.sampleapp.SampleAppServer;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.HashSet;
@@ -55,8 +51,6 @@ class TelemetrySdkTest {
     static WebEmulatedProvider provider;
     static TelemetryBackend backend;
     static SampleAppServer app;
-    final ObjectMapper json = new ObjectMapper();
-    final HttpClient http = HttpClient.newHttpClient();
 
     DeviceSession device;
     String deviceId;
@@ -352,12 +346,7 @@ class TelemetrySdkTest {
         assertThat(number("debug().counters.dropped")).isZero();
     }
 
-    void fault(String store, String mode) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(backend.baseUri()
-                + "/admin/v1/faults")).header("Authorization", "Bearer " + ADMIN)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("store", store, "mode",
-                        mode)))).build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    void fault(String store, String mode) {
+        new BackendClient(backend.baseUri(), ADMIN).fault(store, mode);
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.harrow.device.Device;
 import dev.harrow.device.Platform;
 import dev.harrow.device.PushNotification;
+import io.qameta.allure.Allure;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,8 +46,21 @@ public final class PushRelay {
         return device.platform() == Platform.IOS ? "apns" : "fcm";
     }
 
+    /**
+     * Installs the app afresh with a new push token, launches it, and waits until the backend holds the app's
+     * registration, active: the start of every push scenario.
+     */
+    public ShopApp launchRegistered(Duration within) {
+        device.app().clearData();
+        String token = newToken(device);
+        ShopApp app = Allure.step("launch the shop; it registers its push token",
+                () -> ShopApp.launch(device, backend.launchFor(device).with("pushToken", token)));
+        Allure.step("the backend holds the registration", () -> awaitRegistered(token, within));
+        return app;
+    }
+
     /** Waits until the backend holds the app's registration of {@code token}, active. */
-    public JsonNode awaitRegistered(String token, Duration within) {
+    JsonNode awaitRegistered(String token, Duration within) {
         return Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> backend.client().pushToken(device.name()),
                         t -> token.equals(t.path("token").asText()) && t.path("active").asBoolean());
