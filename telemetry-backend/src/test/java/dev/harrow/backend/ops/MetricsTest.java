@@ -2,6 +2,7 @@ package dev.harrow.backend.ops;
 
 import static dev.harrow.backend.support.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harrow.backend.TelemetryBackend;
@@ -9,6 +10,7 @@ import dev.harrow.backend.config.AppKey;
 import dev.harrow.backend.config.BackendConfig;
 import dev.harrow.backend.support.RawHttp;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -30,7 +32,10 @@ class MetricsTest {
             http.post("/v1/events", Map.of("Content-Type", "application/json", "X-App-Key", KEY), body);
             http.post("/v1/events", Map.of("Content-Type", "application/json"), body);
 
-            HttpResponse<String> metrics = http.request("GET", "/metrics", Map.of());
+            // A batch is counted just after its answer is written: the last one may still be on its way.
+            HttpResponse<String> metrics = await().atMost(Duration.ofSeconds(5)).until(
+                    () -> http.request("GET", "/metrics", Map.of()),
+                    r -> r.body().contains("harrow_ingest_batches_total{status=\"401\"} 1"));
 
             assertThat(metrics.statusCode()).isEqualTo(200);
             assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
