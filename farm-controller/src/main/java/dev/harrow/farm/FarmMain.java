@@ -93,6 +93,10 @@ public final class FarmMain {
         if (Files.isRegularFile(index)) {
             out.println("Report:    " + index);
         }
+        Path single = options.singleFileReportDir().resolve("index.html");
+        if (Files.isRegularFile(single)) {
+            out.println("One file:  " + single + " (opens from disk)");
+        }
         return summary.exitCode();
     }
 

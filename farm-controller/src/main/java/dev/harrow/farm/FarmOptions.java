@@ -147,4 +147,9 @@ public record FarmOptions(
         }
         return Set.copyOf(List.of(spec.trim().split("\\s*,\\s*")));
     }
+
+    /** The report as one HTML file that opens from disk: beside the report folder, named after it. */
+    public Path singleFileReportDir() {
+        return reportDir.resolveSibling(reportDir.getFileName() + "-single-file");
+    }
 }

@@ -17,6 +17,7 @@ import dev.harrow.farm.schedule.FarmSchedule;
 import dev.harrow.farm.schedule.RunProgress;
 import dev.harrow.reports.allure.AllureCommandline;
 import dev.harrow.reports.allure.LaneResultsListener;
+import dev.harrow.reports.allure.ReportInputs;
 import dev.harrow.reports.junit.SurefireXml;
 import dev.harrow.reports.summary.Attempt;
 import dev.harrow.reports.summary.DeviceReport;
@@ -58,6 +59,7 @@ public final class FarmRun {
     public static final int PASSED = 0;
     public static final int SCENARIO_FAILED = 1;
     public static final int INFRASTRUCTURE = 2;
+    static final String REPORT_NAME = "Harrow farm";
     private static final Logger log = LoggerFactory.getLogger(FarmRun.class);
 
     private final FarmOptions options;
@@ -116,7 +118,7 @@ public final class FarmRun {
             }
         }
         recordTimings(timings, result.verdicts());
-        generateReport().ifPresent(problems::add);
+        generateReport(started).ifPresent(problems::add);
         return finish(started, mode, shard, problems, result, plan.notRunnable());
     }
 
@@ -244,14 +246,36 @@ public final class FarmRun {
         }
     }
 
-    /** Generates the HTML report; a problem to report if it could not be. */
-    private Optional<String> generateReport() {
+    /**
+     * Generates the HTML report, as a folder and as one file that opens from disk, with the categories, the executor
+     * and the previous report's history (for the trend charts); a problem to report if it could not be.
+     */
+    private Optional<String> generateReport(Instant started) {
         try {
-            AllureCommandline.locate().generate(options.resultsDir(), options.reportDir(), "Harrow farm", false);
+            Path results = options.resultsDir();
+            ReportInputs.writeCategories(results);
+            ReportInputs.writeExecutor(results, REPORT_NAME, started, ciBuildUrl());
+            ReportInputs.carryHistory(options.reportDir(), results);
+            AllureCommandline allure = AllureCommandline.locate();
+            allure.generate(results, options.reportDir(), REPORT_NAME, false);
+            allure.generate(results, options.singleFileReportDir(), REPORT_NAME, true);
             return Optional.empty();
         } catch (RuntimeException e) {
             return Optional.of("the HTML report could not be generated: " + e.getMessage());
         }
+    }
+
+    /** The CI build's page, when the run is part of one (GitHub Actions, GitLab CI, Jenkins). */
+    static String ciBuildUrl() {
+        Map<String, String> env = System.getenv();
+        if (env.containsKey("GITHUB_RUN_ID") && env.containsKey("GITHUB_REPOSITORY")) {
+            return env.getOrDefault("GITHUB_SERVER_URL", "https://github.com") + "/" + env.get("GITHUB_REPOSITORY")
+                    + "/actions/runs/" + env.get("GITHUB_RUN_ID");
+        }
+        if (env.containsKey("CI_PIPELINE_URL")) {
+            return env.get("CI_PIPELINE_URL");
+        }
+        return env.get("BUILD_URL");
     }
 
     private FarmSummary finish(Instant started, PoolMode mode, String shard, List<String> problems,
