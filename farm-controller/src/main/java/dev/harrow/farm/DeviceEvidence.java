@@ -3,19 +3,27 @@ package dev.harrow.farm;
 import dev.harrow.device.DeviceLogEntry;
 import dev.harrow.device.DeviceLogs;
 import dev.harrow.device.config.DeviceSpec;
+import dev.harrow.device.provider.CommandLog;
 import dev.harrow.device.provider.DeviceSession;
 import dev.harrow.reports.allure.LaneEvidence;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * What a leased device shows at the end of a scenario: its screen, and the log lines it wrote during the scenario,
- * which also go to the backend's log store.
+ * What a leased device shows at the end of a scenario: its screen, the log lines it wrote during the scenario
+ * (which also go to the backend's log store), and the WebDriver commands the scenario sent. Keeps what it took, for
+ * the session's capture bundle.
  */
 final class DeviceEvidence implements LaneEvidence {
     private final DeviceSpec spec;
     private final DeviceSession session;
     private final DeviceLogForwarder forwarder;
+    private volatile byte[] screen;
+    private volatile String deviceLog;
+    private volatile List<CommandLog.Command> commands = List.of();
 
     DeviceEvidence(DeviceSpec spec, DeviceSession session, DeviceLogForwarder forwarder) {
         this.spec = spec;
@@ -25,14 +33,41 @@ final class DeviceEvidence implements LaneEvidence {
 
     @Override
     public byte[] finalScreen() {
-        return session.screenshot();
+        screen = session.screenshot();
+        return screen;
     }
 
     @Override
     public String deviceLog() {
         List<DeviceLogEntry> lines = session.logs().asOptional().map(DeviceLogs::drain).orElse(List.of());
         forwarder.forward(spec, lines);
-        return lines.stream().map(l -> l.at() + " " + l.level().toUpperCase(java.util.Locale.ROOT) + " [" + l.source()
+        deviceLog = lines.stream().map(l -> l.at() + " " + l.level().toUpperCase(Locale.ROOT) + " [" + l.source()
                 + "] " + l.message()).collect(Collectors.joining("\n"));
+        return deviceLog;
+    }
+
+    /** One line per command: when (from the first), how long, what, the answer's status. */
+    @Override
+    public String commandLog() {
+        commands = session.activity().commands().drain();
+        if (commands.isEmpty()) {
+            return null;
+        }
+        Instant first = commands.get(0).at();
+        return commands.stream().map(c -> String.format(Locale.ROOT, "%+9d ms %6d ms  %-6s %-40s %d",
+                Duration.between(first, c.at()).toMillis(), c.millis(), c.method(),
+                c.path().isEmpty() ? "(session)" : c.path(), c.status())).collect(Collectors.joining("\n"));
+    }
+
+    byte[] screen() {
+        return screen;
+    }
+
+    String takenDeviceLog() {
+        return deviceLog;
+    }
+
+    List<CommandLog.Command> takenCommands() {
+        return commands;
     }
 }

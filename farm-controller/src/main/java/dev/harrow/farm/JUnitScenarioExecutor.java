@@ -13,6 +13,7 @@ import dev.harrow.reports.allure.LaneResultsListener;
 import dev.harrow.reports.allure.RunAttempt;
 import dev.harrow.reports.allure.RunLane;
 import io.qameta.allure.AllureLifecycle;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
@@ -27,17 +28,24 @@ final class JUnitScenarioExecutor implements ScenarioExecutor {
     private final AllureLifecycle allure;
     private final DeviceLogForwarder logForwarder;
 
-    JUnitScenarioExecutor(Map<String, String> parameters, AllureLifecycle allure, DeviceLogForwarder logForwarder) {
+    private final SessionCapture capture;
+
+    JUnitScenarioExecutor(Map<String, String> parameters, AllureLifecycle allure, DeviceLogForwarder logForwarder,
+                          SessionCapture capture) {
         this.parameters = Map.copyOf(parameters);
         this.allure = allure;
         this.logForwarder = logForwarder;
+        this.capture = capture;
     }
 
     @Override
     public AttemptResult execute(Slot slot, DeviceSpec device, DeviceSession session, RunAttempt attempt) {
         String lease = DeviceLeases.register(session);
+        DeviceEvidence evidence = new DeviceEvidence(device, session, logForwarder);
         RunLane lane = new RunLane(device.name(), device.platform().wire(), device.kind().wire(), device.profile(),
-                new DeviceEvidence(device, session, logForwarder));
+                evidence);
+        Instant started = Instant.now();
+        AttemptResult result = null;
         try {
             Map<String, String> config = new HashMap<>(parameters);
             config.put(DeviceExtension.LEASE_PARAMETER, lease);
@@ -46,9 +54,11 @@ final class JUnitScenarioExecutor implements ScenarioExecutor {
                     .selectors(selectUniqueId(slot.scenario().uniqueId()))
                     .configurationParameters(config)
                     .build(), new LaneResultsListener(allure, lane, attempt), recorder);
-            return recorder.result();
+            result = recorder.result();
+            return result;
         } finally {
             DeviceLeases.release(lease);
+            capture.write(slot, device, session, attempt, started, result, evidence);
         }
     }
 }

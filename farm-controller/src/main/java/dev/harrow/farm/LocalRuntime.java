@@ -42,7 +42,8 @@ final class LocalRuntime implements FarmRuntime {
             }
             DeviceProviders providers = DeviceProviders.standard(appium == null ? null : appium.url(), dirs);
             ScenarioExecutor executor = new JUnitScenarioExecutor(services.scenarioParameters(), allure,
-                    new DeviceLogForwarder(services.connection()));
+                    new DeviceLogForwarder(services.connection()),
+                    new SessionCapture(options.outputDir().resolve("sessions"), services.connection()));
             return new LocalRuntime(services, appium, providers, executor);
         } catch (RuntimeException | Error e) {
             if (appium != null) {

@@ -12,6 +12,7 @@ import org.openqa.selenium.remote.http.HttpResponse;
  */
 public final class DeviceActivity {
     private final AtomicLong last = new AtomicLong(System.nanoTime());
+    private final CommandLog commands = new CommandLog();
 
     /** Records activity now. */
     public void touch() {
@@ -23,9 +24,17 @@ public final class DeviceActivity {
         return Duration.ofNanos(Math.max(0, System.nanoTime() - last.get()));
     }
 
-    /** An HTTP filter for the session's WebDriver client: every command and every answer is activity. */
+    /** The commands the session sent, with their answers and timings, for its capture bundle. */
+    public CommandLog commands() {
+        return commands;
+    }
+
+    /**
+     * An HTTP filter for the session's WebDriver client: every command and every answer is activity, and goes to the
+     * {@link #commands() command log}.
+     */
     public Filter filter() {
-        return next -> request -> {
+        Filter touching = next -> request -> {
             touch();
             try {
                 HttpResponse response = next.execute(request);
@@ -36,5 +45,6 @@ public final class DeviceActivity {
                 throw e;
             }
         };
+        return touching.andThen(commands.filter());
     }
 }

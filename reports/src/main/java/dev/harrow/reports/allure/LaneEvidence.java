@@ -11,6 +11,11 @@ public interface LaneEvidence {
     /** The device's log lines from the scenario, as text. */
     String deviceLog();
 
+    /** The WebDriver commands the scenario sent, with their timings, as text; null when not captured. */
+    default String commandLog() {
+        return null;
+    }
+
     static LaneEvidence none() {
         return new LaneEvidence() {
             @Override

@@ -148,14 +148,19 @@ public final class LaneResultsListener implements TestExecutionListener {
         } catch (RuntimeException e) {
             log.debug("no final screen from {}: {}", lane.device(), e.getMessage());
         }
+        attachText("Device log (" + lane.device() + ")", () -> lane.evidence().deviceLog());
+        attachText("Command log (" + lane.device() + ")", () -> lane.evidence().commandLog());
+    }
+
+    private void attachText(String title, java.util.function.Supplier<String> text) {
         try {
-            String deviceLog = lane.evidence().deviceLog();
-            if (deviceLog != null && !deviceLog.isBlank()) {
-                lifecycle.addAttachment("Device log (" + lane.device() + ")", "text/plain", "txt",
-                        deviceLog.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            String value = text.get();
+            if (value != null && !value.isBlank()) {
+                lifecycle.addAttachment(title, "text/plain", "txt",
+                        value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
         } catch (RuntimeException e) {
-            log.debug("no device log from {}: {}", lane.device(), e.getMessage());
+            log.debug("no {}: {}", title, e.getMessage());
         }
     }
 

@@ -1,0 +1,82 @@
+package dev.harrow.farm;
+
+import dev.harrow.backend.client.BackendClient;
+import dev.harrow.backend.client.BackendConnection;
+import dev.harrow.backend.event.TelemetryEvent;
+import dev.harrow.backend.store.EventQuery;
+import dev.harrow.device.config.DeviceSpec;
+import dev.harrow.device.provider.CommandLog;
+import dev.harrow.device.provider.DeviceSession;
+import dev.harrow.farm.plan.Slot;
+import dev.harrow.farm.replay.SessionBundle;
+import dev.harrow.farm.schedule.AttemptResult;
+import dev.harrow.reports.allure.RunAttempt;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes a {@link SessionBundle} for every try of a scenario, under {@code sessions/DEVICE/SCENARIO-tryN} in the
+ * run's output directory: what the device did (the command log, its log, its last screen) and what the farm's
+ * backend received from it meanwhile. Scenarios that start a backend of their own keep that telemetry to themselves.
+ * A bundle that cannot be written costs the run nothing but a warning.
+ */
+final class SessionCapture {
+    static final int MAX_EVENTS = 10_000;
+    private static final Logger log = LoggerFactory.getLogger(SessionCapture.class);
+
+    private final Path root;
+    private final BackendClient client;
+
+    SessionCapture(Path root, BackendConnection backend) {
+        this.root = root;
+        this.client = backend.client();
+    }
+
+    void write(Slot slot, DeviceSpec device, DeviceSession session, RunAttempt attempt, Instant started,
+               AttemptResult result, DeviceEvidence evidence) {
+        String name = slot.scenario().className().replaceFirst(".*\\.", "") + "." + slot.scenario().methodName()
+                + "-try" + attempt.number();
+        Path dir = root.resolve(safe(device.name())).resolve(safe(name));
+        try {
+            Instant ended = Instant.now();
+            List<CommandLog.Command> commands = evidence.takenCommands().isEmpty()
+                    ? session.activity().commands().drain() : evidence.takenCommands();
+            List<TelemetryEvent> telemetry = client.events(new EventQuery(null, device.name(), null, started, null,
+                    MAX_EVENTS));
+            Map<String, Object> meta = new LinkedHashMap<>();
+            meta.put("device", Map.of("name", device.name(), "platform", device.platform().wire(),
+                    "kind", device.kind().wire(), "profile", String.valueOf(device.profile())));
+            meta.put("scenario", Map.of("class", slot.scenario().className(), "method",
+                    slot.scenario().methodName(), "displayName", slot.scenario().displayName()));
+            meta.put("try", attempt.number());
+            meta.put("startedAt", started.toString());
+            meta.put("endedAt", ended.toString());
+            meta.put("outcome", result == null ? "BROKEN" : result.outcome().name());
+            if (result != null && result.message() != null) {
+                meta.put("message", result.message());
+            }
+            meta.put("commandsDropped", session.activity().commands().dropped());
+            meta.put("capabilities", capabilities(session));
+            SessionBundle.write(dir, meta, commands, telemetry, evidence.takenDeviceLog(), evidence.screen());
+        } catch (RuntimeException e) {
+            log.warn("{}: no session bundle for {}: {}", device.name(), name, e.getMessage());
+        }
+    }
+
+    private static Map<String, Object> capabilities(DeviceSession session) {
+        try {
+            return new LinkedHashMap<>(session.driver().getCapabilities().asMap());
+        } catch (RuntimeException e) {
+            return Map.of("unavailable", String.valueOf(e.getMessage()));
+        }
+    }
+
+    private static String safe(String name) {
+        return name.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+}
