@@ -32,27 +32,32 @@ public final class CommandLog {
 
     private final List<Command> commands = new ArrayList<>();
     private int dropped;
+    private long recordingNanos;
 
     /** An HTTP filter for the session's WebDriver client that records each command and its answer. */
     public Filter filter() {
         return next -> request -> {
+            long copying = System.nanoTime();
             Instant at = Instant.now();
-            long start = System.nanoTime();
             String body = text(request);
+            long start = System.nanoTime();
+            copying = start - copying;
             HttpResponse response = next.execute(request);
-            long millis = (System.nanoTime() - start) / 1_000_000;
+            long end = System.nanoTime();
+            long millis = (end - start) / 1_000_000;
             byte[] answer = Contents.bytes(response.getContent());
             // The body was read: give the client a copy to read again.
             response.setContent(Contents.bytes(answer));
             String kept = answer.length <= MAX_ANSWER ? new String(answer, StandardCharsets.UTF_8)
                     : "{\"omitted\":" + answer.length + "}";
             record(new Command(at, millis, request.getMethod().name(), SESSION.matcher(request.getUri())
-                    .replaceFirst(""), body, response.getStatus(), kept));
+                    .replaceFirst(""), body, response.getStatus(), kept), copying + System.nanoTime() - end);
             return response;
         };
     }
 
-    private synchronized void record(Command command) {
+    private synchronized void record(Command command, long costNanos) {
+        recordingNanos += costNanos;
         if (commands.size() >= MAX_COMMANDS) {
             dropped++;
         } else {
@@ -65,6 +70,11 @@ public final class CommandLog {
         List<Command> out = List.copyOf(commands);
         commands.clear();
         return out;
+    }
+
+    /** Time the recording itself has cost so far (copying requests and answers), for the capture-cost figure. */
+    public synchronized long recordingNanos() {
+        return recordingNanos;
     }
 
     /** Commands not kept because the log was full. */
