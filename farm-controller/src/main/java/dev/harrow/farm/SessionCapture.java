@@ -7,6 +7,7 @@ import dev.harrow.backend.store.EventQuery;
 import dev.harrow.device.config.DeviceSpec;
 import dev.harrow.device.provider.CommandLog;
 import dev.harrow.device.provider.DeviceSession;
+import dev.harrow.device.runtime.WorkDirs;
 import dev.harrow.farm.plan.Slot;
 import dev.harrow.farm.replay.SessionBundle;
 import dev.harrow.farm.schedule.AttemptResult;
@@ -32,7 +33,9 @@ final class SessionCapture {
     private final Path root;
     private final BackendClient client;
 
+    /** Bundles go under {@code root}; what an earlier run left there is removed. */
     SessionCapture(Path root, BackendConnection backend) {
+        WorkDirs.deleteTree(root);
         this.root = root;
         this.client = backend.client();
     }

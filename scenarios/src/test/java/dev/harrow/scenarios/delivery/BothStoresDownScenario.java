@@ -36,9 +36,8 @@ class BothStoresDownScenario {
     @DisplayName("with both stores down the app keeps its events through the 503s and delivers them once they return")
     void withBothStoresDownTheAppKeepsItsEventsAndDeliversThemLater(Device device, Backend shared) {
         try (OwnBackend backend = shared.startOwn()) {
-            device.app().clearData();
-            ShopApp app = Allure.step("launch the shop", () -> ShopApp.launch(device, backend.launchFor(device)
-                    .with("flushDelayMs", "200")));
+            ShopApp app = Allure.step("install the shop afresh and launch it", () -> ShopApp.launchFresh(device,
+                    backend));
             Allure.step("the launch is stored", () -> await().atMost(DELIVERY).until(() -> app.counter("sent") >= 2));
 
             Allure.step("MongoDB and Redis are cut off", () -> {

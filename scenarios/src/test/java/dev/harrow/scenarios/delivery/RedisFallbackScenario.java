@@ -43,9 +43,8 @@ class RedisFallbackScenario {
     void whileMongoIsCutOffRedisHoldsTheEventsAndTheyDrainOnce(Device device, Backend shared) {
         try (OwnBackend backend = shared.startOwn()) {
             BackendClient client = backend.client();
-            device.app().clearData();
-            ShopApp app = Allure.step("launch the shop", () -> ShopApp.launch(device, backend.launchFor(device)
-                    .with("flushDelayMs", "200")));
+            ShopApp app = Allure.step("install the shop afresh and launch it", () -> ShopApp.launchFresh(device,
+                    backend));
             Allure.step("the launch is stored", () -> await().atMost(DELIVERY).until(() -> app.counter("sent") >= 2));
 
             Allure.step("MongoDB is cut off", () -> backend.cutOff(TelemetryBackend.MONGODB));

@@ -28,6 +28,15 @@ public final class ShopApp {
         return launch(device, backend.launchFor(device));
     }
 
+    /**
+     * A fresh install ({@link dev.harrow.device.AppControl#clearData}) launched against {@code backend}, sending each
+     * event within 200 ms: for scenarios that count what the app sent.
+     */
+    public static ShopApp launchFresh(Device device, Backend backend) {
+        device.app().clearData();
+        return launch(device, backend.launchFor(device).with("flushDelayMs", "200"));
+    }
+
     /** Launches the app as {@code launch} says ({@link Backend#launchFor} and more) and waits for its home screen. */
     public static ShopApp launch(Device device, AppLaunch launch) {
         device.app().launch(launch);

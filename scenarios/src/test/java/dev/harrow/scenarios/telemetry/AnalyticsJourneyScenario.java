@@ -49,9 +49,8 @@ class AnalyticsJourneyScenario {
     @DisplayName("a scripted shopping journey yields exactly its DAU, sessions, page views, payers and revenue")
     void aScriptedJourneyYieldsExactlyItsMetrics(Device device, Backend shared) {
         try (OwnBackend backend = shared.startOwn()) {
-            device.app().clearData();
-            ShopApp app = Allure.step("launch the shop", () -> ShopApp.launch(device, backend.launchFor(device)
-                    .with("flushDelayMs", "200")));
+            ShopApp app = Allure.step("install the shop afresh and launch it", () -> ShopApp.launchFresh(device,
+                    backend));
             Allure.step("buy a trail lantern", () -> app.openCatalog().openItem("trail-lantern").buy());
             Allure.step("the app is swiped away and opened again (the session goes on)", app::restart);
             Allure.step("buy a wool beanie", () -> app.openCatalog().openItem("wool-beanie").buy());
