@@ -87,7 +87,7 @@ public final class FarmMain {
         FarmSummary summary = new FarmRun(options, out).run();
         out.println();
         out.print(summary.toText());
-        out.println("Summary:   " + options.summaryFile());
+        out.println("Summary:   " + options.summaryFile() + " (page: " + options.summaryPage().getFileName() + ")");
         out.println("JUnit XML: " + options.junitDir());
         Path index = options.reportDir().resolve("index.html");
         if (Files.isRegularFile(index)) {

@@ -148,6 +148,11 @@ public record FarmOptions(
         return Set.copyOf(List.of(spec.trim().split("\\s*,\\s*")));
     }
 
+    /** The farm summary as a page with the devices' timeline, beside farm-summary.json. */
+    public Path summaryPage() {
+        return summaryFile().resolveSibling("farm-summary.html");
+    }
+
     /** The report as one HTML file that opens from disk: beside the report folder, named after it. */
     public Path singleFileReportDir() {
         return reportDir.resolveSibling(reportDir.getFileName() + "-single-file");

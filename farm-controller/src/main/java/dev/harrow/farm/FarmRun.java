@@ -254,7 +254,8 @@ public final class FarmRun {
         try {
             Path results = options.resultsDir();
             ReportInputs.writeCategories(results);
-            ReportInputs.writeExecutor(results, REPORT_NAME, started, ciBuildUrl());
+            ReportInputs.writeExecutor(results, REPORT_NAME, started, ciBuildUrl(),
+                    options.reportDir().relativize(options.summaryPage()).toString());
             ReportInputs.carryHistory(options.reportDir(), results);
             AllureCommandline allure = AllureCommandline.locate();
             allure.generate(results, options.reportDir(), REPORT_NAME, false);
@@ -302,6 +303,7 @@ public final class FarmRun {
                 notRunnable);
         summary.writeJson(options.summaryFile());
         summary.writeText(options.summaryFile().resolveSibling("farm-summary.txt"));
+        summary.writeHtml(options.summaryPage());
         SurefireXml.write(summary, options.junitDir());
         return summary;
     }

@@ -41,9 +41,11 @@ public final class ReportInputs {
 
     /**
      * {@code executor.json}: the run's name and order, so that the trend charts label their points; a CI build's URL
-     * when the run has one.
+     * when the run has one; and a link to the farm summary page ({@code summaryUrl}, relative to the report), shown
+     * in the report's Executors widget.
      */
-    public static void writeExecutor(Path results, String reportName, Instant started, String buildUrl) {
+    public static void writeExecutor(Path results, String reportName, Instant started, String buildUrl,
+                                     String summaryUrl) {
         Map<String, Object> executor = new LinkedHashMap<>();
         executor.put("name", "Harrow farm");
         executor.put("type", "harrow");
@@ -52,6 +54,9 @@ public final class ReportInputs {
         executor.put("buildOrder", started.getEpochSecond());
         if (buildUrl != null) {
             executor.put("buildUrl", buildUrl);
+        }
+        if (summaryUrl != null) {
+            executor.put("reportUrl", summaryUrl);
         }
         write(results.resolve("executor.json"), executor);
     }

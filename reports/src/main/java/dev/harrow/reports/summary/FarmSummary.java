@@ -71,6 +71,11 @@ public record FarmSummary(Instant startedAt, Instant finishedAt, String pool, St
         writeAtomically(file, partial -> Files.writeString(partial, toText()));
     }
 
+    /** Writes {@link FarmSummaryPage}: the summary as an HTML page with the devices' timeline, atomically. */
+    public void writeHtml(Path file) {
+        writeAtomically(file, partial -> Files.writeString(partial, FarmSummaryPage.render(this)));
+    }
+
     private interface FileWriting {
         void into(Path partial) throws IOException;
     }

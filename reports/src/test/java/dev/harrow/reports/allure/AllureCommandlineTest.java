@@ -50,7 +50,8 @@ class AllureCommandlineTest {
         for (int run = 1; run <= 2; run++) {
             Path results = dir.resolve("allure-results-" + run);
             LaneResultsListenerTest.runOn(results, new RunLane("pixel-7", "android", "web-emulated", "Pixel 7", null));
-            ReportInputs.writeExecutor(results, "Harrow", Instant.parse("2026-11-22T10:00:00Z").plusSeconds(run), null);
+            ReportInputs.writeExecutor(results, "Harrow", Instant.parse("2026-11-22T10:00:00Z").plusSeconds(run),
+                    null, null);
             assertThat(ReportInputs.carryHistory(report, results)).as("history files carried before run " + run)
                     .isEqualTo(run == 1 ? 0 : 5);
             AllureCommandline.locate().generate(results, report, "Harrow", false);

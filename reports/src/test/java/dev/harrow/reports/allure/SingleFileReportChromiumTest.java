@@ -51,7 +51,7 @@ class SingleFileReportChromiumTest {
         LaneResultsListenerTest.runOn(results, iphone, new RunAttempt("pool", 2, true, null),
                 selectMethod(LaneFixture.class, "passes"));
         ReportInputs.writeCategories(results);
-        ReportInputs.writeExecutor(results, "Harrow farm", Instant.parse("2026-11-22T10:00:00Z"), null);
+        ReportInputs.writeExecutor(results, "Harrow farm", Instant.parse("2026-11-22T10:00:00Z"), null, null);
         Path report = dir.resolve("single");
         AllureCommandline.locate().generate(results, report, "Harrow farm", true);
 

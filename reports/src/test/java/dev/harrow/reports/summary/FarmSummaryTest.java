@@ -51,4 +51,23 @@ class FarmSummaryTest {
         assertThat(text).contains("NOT-RUN stranded [pool]: every device that can run it is quarantined");
         assertThat(text).doesNotContain("pays [pool]").contains("PROBLEM a problem");
     }
+
+    @Test
+    void thePageDrawsEveryTryOnItsDevicesLaneAndListsRetriesAndQuarantines() throws Exception {
+        Path file = dir.resolve("out/farm-summary.html");
+        SummaryFixtures.everyKindOfVerdict().writeHtml(file);
+        String page = Files.readString(file);
+
+        assertThat(page).as("one file, nothing fetched").startsWith("<!doctype html>")
+                .doesNotContain("http://", "https://", "src=", "<link");
+        String timeline = page.substring(page.indexOf("<svg"), page.indexOf("</svg>"));
+        // Nine tries: one bar each, coloured by outcome, in the lane of its device.
+        assertThat(timeline.split("<title>", -1)).hasSize(10);
+        assertThat(timeline).contains(">pixel-7</text>", ">iphone-se</text>", "refunds: failed", "refunds: passed",
+                FarmSummaryPage.COLOURS.get(Outcome.BROKEN));
+        assertThat(page).contains("refunds</td><td>flaky</td><td>failed on pixel-7, passed on iphone-se")
+                .contains("survives</td><td>passed</td><td>lost on pixel-7, passed on iphone-se")
+                .contains("quarantined: 3 infrastructure failures in a row")
+                .contains("<b>flaky</b>1");
+    }
 }
