@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
+import org.openqa.selenium.JavascriptExecutor;
 
 /**
  * What a leased device shows at the end of a scenario: its screen, the log lines it wrote during the scenario
@@ -24,6 +26,7 @@ final class DeviceEvidence implements LaneEvidence {
     private volatile byte[] screen;
     private volatile String deviceLog;
     private volatile List<CommandLog.Command> commands = List.of();
+    private volatile Map<String, Object> appTelemetry;
 
     DeviceEvidence(DeviceSpec spec, DeviceSession session, DeviceLogForwarder forwarder) {
         this.spec = spec;
@@ -49,6 +52,8 @@ final class DeviceEvidence implements LaneEvidence {
     /** One line per command: when (from the first), how long, what, the answer's status. */
     @Override
     public String commandLog() {
+        // Read before the drain, so that this read is part of this try's log, not the next one's.
+        appTelemetry = readAppTelemetry();
         commands = session.activity().commands().drain();
         if (commands.isEmpty()) {
             return null;
@@ -57,6 +62,22 @@ final class DeviceEvidence implements LaneEvidence {
         return commands.stream().map(c -> String.format(Locale.ROOT, "%+9d ms %6d ms  %-6s %-40s %d",
                 Duration.between(first, c.at()).toMillis(), c.millis(), c.method(),
                 c.path().isEmpty() ? "(session)" : c.path(), c.status())).collect(Collectors.joining("\n"));
+    }
+
+    /** The SDK's debug surface ({@code HarrowTelemetry.debug()}) when the app on screen has it, else null. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> readAppTelemetry() {
+        try {
+            Object debug = ((JavascriptExecutor) session.driver()).executeScript(
+                    "return window.HarrowTelemetry ? window.HarrowTelemetry.debug() : null");
+            return debug instanceof Map ? (Map<String, Object>) debug : null;
+        } catch (RuntimeException e) {
+            return null; // no page, a native app, a lost session: no counters, nothing else lost
+        }
+    }
+
+    Map<String, Object> takenAppTelemetry() {
+        return appTelemetry;
     }
 
     byte[] screen() {

@@ -19,6 +19,7 @@ import dev.harrow.reports.allure.AllureCommandline;
 import dev.harrow.reports.allure.LaneResultsListener;
 import dev.harrow.reports.allure.ReportInputs;
 import dev.harrow.reports.junit.SurefireXml;
+import dev.harrow.reports.summary.DeviceTelemetry;
 import dev.harrow.reports.summary.Attempt;
 import dev.harrow.reports.summary.DeviceReport;
 import dev.harrow.reports.summary.FarmSummary;
@@ -61,6 +62,8 @@ public final class FarmRun {
     public static final int INFRASTRUCTURE = 2;
     static final String REPORT_NAME = "Harrow farm";
     private static final Logger log = LoggerFactory.getLogger(FarmRun.class);
+    /** The devices' telemetry verdicts, taken from the runtime before it stops. */
+    private List<DeviceTelemetry> telemetry = List.of();
 
     private final FarmOptions options;
     private final PrintStream out;
@@ -130,6 +133,7 @@ public final class FarmRun {
             FarmSchedule.Result result = FarmSchedule.run(plan, devices, running::provider, running.executor(),
                     estimates, options.schedule(), progress, options.suite().classLoader());
             writeEnvironment(pool, devices, mode, running.environment());
+            telemetry = running.telemetry();
             return result;
         } catch (MissingPrerequisiteException e) {
             problems.add(e.getMessage());
@@ -300,7 +304,7 @@ public final class FarmRun {
         }
         FarmSummary summary = FarmSummary.of(started, Instant.now(), options.devicesFile().toString(),
                 mode == null ? null : mode.wire(), shard, exit, allProblems, result.verdicts(), result.devices(),
-                notRunnable);
+                notRunnable).withTelemetry(telemetry);
         summary.writeJson(options.summaryFile());
         summary.writeText(options.summaryFile().resolveSibling("farm-summary.txt"));
         summary.writeHtml(options.summaryPage());

@@ -4,6 +4,7 @@ import dev.harrow.device.DeviceKind;
 import dev.harrow.device.config.DeviceSpec;
 import dev.harrow.device.provider.DeviceProvider;
 import dev.harrow.farm.schedule.ScenarioExecutor;
+import dev.harrow.reports.summary.DeviceTelemetry;
 import io.qameta.allure.AllureLifecycle;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +22,11 @@ public interface FarmRuntime extends AutoCloseable {
 
     /** What the report's Environment widget says the run ran on. */
     Map<String, String> environment();
+
+    /** The devices' telemetry verdicts, as their apps counted them at the end of each try; empty when unknown. */
+    default List<DeviceTelemetry> telemetry() {
+        return List.of();
+    }
 
     /** One line for the console: where the services listen. */
     String describe();

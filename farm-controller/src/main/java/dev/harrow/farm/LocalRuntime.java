@@ -8,6 +8,7 @@ import dev.harrow.device.runtime.AppiumHome;
 import dev.harrow.device.runtime.AppiumServer;
 import dev.harrow.device.runtime.WorkDirs;
 import dev.harrow.farm.schedule.ScenarioExecutor;
+import dev.harrow.reports.summary.DeviceTelemetry;
 import io.qameta.allure.AllureLifecycle;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,13 +24,15 @@ final class LocalRuntime implements FarmRuntime {
     private final AppiumServer appium;
     private final DeviceProviders providers;
     private final ScenarioExecutor executor;
+    private final SessionCapture capture;
 
     private LocalRuntime(FarmServices services, AppiumServer appium, DeviceProviders providers,
-                         ScenarioExecutor executor) {
+                         ScenarioExecutor executor, SessionCapture capture) {
         this.services = services;
         this.appium = appium;
         this.providers = providers;
         this.executor = executor;
+        this.capture = capture;
     }
 
     static LocalRuntime start(List<DeviceSpec> devices, FarmOptions options, AllureLifecycle allure) {
@@ -41,10 +44,11 @@ final class LocalRuntime implements FarmRuntime {
                 appium = AppiumServer.start(dirs);
             }
             DeviceProviders providers = DeviceProviders.standard(appium == null ? null : appium.url(), dirs);
+            SessionCapture capture = new SessionCapture(options.outputDir().resolve("sessions"),
+                    services.connection());
             ScenarioExecutor executor = new JUnitScenarioExecutor(services.scenarioParameters(), allure,
-                    new DeviceLogForwarder(services.connection()),
-                    new SessionCapture(options.outputDir().resolve("sessions"), services.connection()));
-            return new LocalRuntime(services, appium, providers, executor);
+                    new DeviceLogForwarder(services.connection()), capture);
+            return new LocalRuntime(services, appium, providers, executor, capture);
         } catch (RuntimeException | Error e) {
             if (appium != null) {
                 appium.close();
@@ -62,6 +66,11 @@ final class LocalRuntime implements FarmRuntime {
     @Override
     public ScenarioExecutor executor() {
         return executor;
+    }
+
+    @Override
+    public List<DeviceTelemetry> telemetry() {
+        return capture.telemetry();
     }
 
     @Override

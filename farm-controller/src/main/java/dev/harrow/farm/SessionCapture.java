@@ -12,11 +12,13 @@ import dev.harrow.farm.plan.Slot;
 import dev.harrow.farm.replay.SessionBundle;
 import dev.harrow.farm.schedule.AttemptResult;
 import dev.harrow.reports.allure.RunAttempt;
+import dev.harrow.reports.summary.DeviceTelemetry;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,7 @@ final class SessionCapture {
 
     private final Path root;
     private final BackendClient client;
+    private final Map<String, DeviceTelemetry> tally = new ConcurrentHashMap<>();
 
     /** Bundles go under {@code root}; what an earlier run left there is removed. */
     SessionCapture(Path root, BackendConnection backend) {
@@ -65,10 +68,34 @@ final class SessionCapture {
             }
             meta.put("commandsDropped", session.activity().commands().dropped());
             meta.put("capabilities", capabilities(session));
+            Map<String, Object> app = evidence.takenAppTelemetry();
+            if (app != null) {
+                meta.put("appTelemetry", app);
+                count(device.name(), app);
+            }
             SessionBundle.write(dir, meta, commands, telemetry, evidence.takenDeviceLog(), evidence.screen());
         } catch (RuntimeException e) {
             log.warn("{}: no session bundle for {}: {}", device.name(), name, e.getMessage());
         }
+    }
+
+    /** The devices' telemetry verdicts so far, by device name. */
+    List<DeviceTelemetry> telemetry() {
+        return tally.values().stream().sorted(java.util.Comparator.comparing(DeviceTelemetry::device)).toList();
+    }
+
+    @SuppressWarnings("unchecked")
+    private void count(String device, Map<String, Object> app) {
+        Map<String, Object> counters = app.get("counters") instanceof Map ? (Map<String, Object>) app.get("counters")
+                : Map.of();
+        tally.merge(device, new DeviceTelemetry(device, 0, 0, 0, 0, 0, 0, 0).plus(number(counters, "created"),
+                number(counters, "sent"), number(counters, "duplicates"), number(counters, "rejected"),
+                number(counters, "dropped"), number(app, "queueLength")), (a, b) -> a.plus(b.emitted(), b.stored(),
+                b.duplicates(), b.refused(), b.dropped(), b.waiting()));
+    }
+
+    private static long number(Map<String, Object> map, String key) {
+        return map.get(key) instanceof Number n ? n.longValue() : 0;
     }
 
     private static Map<String, Object> capabilities(DeviceSession session) {

@@ -29,13 +29,15 @@ import java.util.stream.Collectors;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FarmSummary(Instant startedAt, Instant finishedAt, String pool, String mode, String shard,
                           int exitCode, List<String> problems, Map<Outcome, Long> totals,
-                          List<ScenarioRun> scenarios, List<DeviceReport> devices, List<NotRunnable> notRunnable) {
+                          List<ScenarioRun> scenarios, List<DeviceReport> devices, List<NotRunnable> notRunnable,
+                          List<DeviceTelemetry> telemetry) {
     public FarmSummary {
         problems = List.copyOf(problems);
         totals = Map.copyOf(totals);
         scenarios = List.copyOf(scenarios);
         devices = List.copyOf(devices);
         notRunnable = List.copyOf(notRunnable);
+        telemetry = telemetry == null ? List.of() : List.copyOf(telemetry);
     }
 
     public static FarmSummary of(Instant startedAt, Instant finishedAt, String pool, String mode, String shard,
@@ -46,7 +48,13 @@ public record FarmSummary(Instant startedAt, Instant finishedAt, String pool, St
             totals.put(outcome, scenarios.stream().filter(s -> s.outcome() == outcome).count());
         }
         return new FarmSummary(startedAt, finishedAt, pool, mode, shard, exitCode, problems, totals, scenarios,
-                devices, notRunnable);
+                devices, notRunnable, List.of());
+    }
+
+    /** This summary with the devices' telemetry verdicts. */
+    public FarmSummary withTelemetry(List<DeviceTelemetry> verdicts) {
+        return new FarmSummary(startedAt, finishedAt, pool, mode, shard, exitCode, problems, totals, scenarios,
+                devices, notRunnable, verdicts);
     }
 
     public long count(Outcome outcome) {

@@ -54,7 +54,23 @@ public final class FarmSummaryPage {
                     .append(String.format(Locale.ROOT, "%.0f%%", 100.0 * d.busyMillis() / wall)).append("</td><td>")
                     .append(esc(d.reason() == null ? d.state() : d.state() + ": " + d.reason())).append("</td></tr>\n");
         }
-        page.append("</table>\n<h2>Retries</h2>\n");
+        page.append("</table>\n");
+        if (!summary.telemetry().isEmpty()) {
+            page.append("<h2>Telemetry, as the devices' apps counted it</h2>\n<table data-testid=\"telemetry\">"
+                    + "<tr><th>device</th><th class=\"n\">tries</th><th class=\"n\">emitted</th>"
+                    + "<th class=\"n\">stored</th><th class=\"n\">duplicates absorbed</th><th class=\"n\">lost</th>"
+                    + "<th class=\"n\">waiting at the end</th></tr>\n");
+            for (DeviceTelemetry t : summary.telemetry()) {
+                page.append("<tr><td>").append(esc(t.device())).append("</td><td class=\"n\">").append(t.tries())
+                        .append("</td><td class=\"n\">").append(t.emitted()).append("</td><td class=\"n\">")
+                        .append(t.stored()).append("</td><td class=\"n\">").append(t.duplicates())
+                        .append("</td><td class=\"n\"").append(t.lost() > 0 ? " style=\"color:#e53935\"" : "")
+                        .append(">").append(t.lost()).append("</td><td class=\"n\">").append(t.waiting())
+                        .append("</td></tr>\n");
+            }
+            page.append("</table>\n");
+        }
+        page.append("<h2>Retries</h2>\n");
         List<ScenarioRun> retried = summary.scenarios().stream().filter(s -> s.attempts().size() > 1).toList();
         if (retried.isEmpty()) {
             page.append("<p data-testid=\"retries\">No scenario needed a second try.</p>\n");

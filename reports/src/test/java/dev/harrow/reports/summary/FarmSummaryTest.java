@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -55,7 +56,9 @@ class FarmSummaryTest {
     @Test
     void thePageDrawsEveryTryOnItsDevicesLaneAndListsRetriesAndQuarantines() throws Exception {
         Path file = dir.resolve("out/farm-summary.html");
-        SummaryFixtures.everyKindOfVerdict().writeHtml(file);
+        SummaryFixtures.everyKindOfVerdict().withTelemetry(List.of(
+                new DeviceTelemetry("pixel-7", 0, 0, 0, 0, 0, 0, 0).plus(12, 10, 1, 0, 2, 0),
+                new DeviceTelemetry("iphone-se", 0, 0, 0, 0, 0, 0, 0).plus(6, 6, 0, 0, 0, 0))).writeHtml(file);
         String page = Files.readString(file);
 
         assertThat(page).as("one file, nothing fetched").startsWith("<!doctype html>")
@@ -68,6 +71,8 @@ class FarmSummaryTest {
         assertThat(page).contains("refunds</td><td>flaky</td><td>failed on pixel-7, passed on iphone-se")
                 .contains("survives</td><td>passed</td><td>lost on pixel-7, passed on iphone-se")
                 .contains("quarantined: 3 infrastructure failures in a row")
-                .contains("<b>flaky</b>1");
+                .contains("<b>flaky</b>1")
+                .contains("<td>pixel-7</td><td class=\"n\">1</td><td class=\"n\">12</td><td class=\"n\">10</td>"
+                        + "<td class=\"n\">1</td><td class=\"n\" style=\"color:#e53935\">2</td>");
     }
 }
