@@ -7,6 +7,8 @@ import java.util.Objects;
  * installed afresh for each): events made, acknowledged as stored, acknowledged as already held (a retry the
  * collector absorbed), refused one by one, dropped (queue bound, age, a batch refused as a whole), and still waiting
  * when the try ended. Lost is refused plus dropped; waiting is not lost yet, but was not delivered while watched.
+ * Stored and duplicates are the collector's answers as the app saw them: a batch sent again while MongoDB was down
+ * is acknowledged into the Redis spill again, so the two may add up to more than was emitted.
  */
 public record DeviceTelemetry(String device, long tries, long emitted, long stored, long duplicates, long refused,
                               long dropped, long waiting) {

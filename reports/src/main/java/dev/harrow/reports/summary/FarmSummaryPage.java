@@ -58,7 +58,7 @@ public final class FarmSummaryPage {
         if (!summary.telemetry().isEmpty()) {
             page.append("<h2>Telemetry, as the devices' apps counted it</h2>\n<table data-testid=\"telemetry\">"
                     + "<tr><th>device</th><th class=\"n\">tries</th><th class=\"n\">emitted</th>"
-                    + "<th class=\"n\">stored</th><th class=\"n\">duplicates absorbed</th><th class=\"n\">lost</th>"
+                    + "<th class=\"n\">stored (acknowledged)</th><th class=\"n\">duplicates absorbed</th><th class=\"n\">lost</th>"
                     + "<th class=\"n\">waiting at the end</th></tr>\n");
             for (DeviceTelemetry t : summary.telemetry()) {
                 page.append("<tr><td>").append(esc(t.device())).append("</td><td class=\"n\">").append(t.tries())
