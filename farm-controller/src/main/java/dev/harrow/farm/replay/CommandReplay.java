@@ -81,7 +81,8 @@ public final class CommandReplay {
         List<Mismatch> mismatches = new ArrayList<>();
         for (int i = 0; i < commands.size(); i++) {
             CommandLog.Command c = commands.get(i);
-            boolean find = c.method().equals("POST") && (c.path().endsWith("/element") || c.path().endsWith("/elements"));
+            boolean find = c.method().equals("POST")
+                    && (c.path().endsWith("/element") || c.path().endsWith("/elements"));
             if (c.path().isEmpty() || NOT_REPLAYED.contains(c.path()) || find && c.status() != 200) {
                 skipped++;
                 continue;

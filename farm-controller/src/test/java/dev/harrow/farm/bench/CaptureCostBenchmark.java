@@ -90,7 +90,8 @@ public final class CaptureCostBenchmark {
                     recording.add(recordMs);
                     writing.add(writeMs);
                     commands += taken.size();
-                    System.out.printf(Locale.ROOT, "[capture-bench] round %d/%d: %.0f ms, %d commands, recording %.1f ms,"
+                    System.out.printf(Locale.ROOT, "[capture-bench] round %d/%d: %.0f ms, %d commands, "
+                            + "recording %.1f ms,"
                             + " bundle %.1f ms%n", round, rounds, roundMs, taken.size(), recordMs, writeMs);
                 }
             }
@@ -101,7 +102,8 @@ public final class CaptureCostBenchmark {
         double captureP50 = p50(sum(recording, writing));
         System.out.printf(Locale.ROOT, "%n[capture-bench] %d rounds of a shopping journey on Pixel 7 (web-emulated), "
                         + "%.0f commands per round%n", rounds, (double) commands / rounds);
-        System.out.printf(Locale.ROOT, "[capture-bench] scenario wall time p50 %.0f ms; command log recording p50 %.1f ms;"
+        System.out.printf(Locale.ROOT, "[capture-bench] scenario wall time p50 %.0f ms; "
+                + "command log recording p50 %.1f ms;"
                 + " bundle write p50 %.1f ms%n", wallP50, p50(recording), p50(writing));
         System.out.printf(Locale.ROOT, "[capture-bench] capture cost p50 %.1f ms = %.1f%% of the scenario's wall time "
                 + "(target < 10%%)%n", captureP50, 100 * captureP50 / wallP50);

@@ -58,7 +58,8 @@ public final class FarmSummaryPage {
         if (!summary.telemetry().isEmpty()) {
             page.append("<h2>Telemetry, as the devices' apps counted it</h2>\n<table data-testid=\"telemetry\">"
                     + "<tr><th>device</th><th class=\"n\">tries</th><th class=\"n\">emitted</th>"
-                    + "<th class=\"n\">stored (acknowledged)</th><th class=\"n\">duplicates absorbed</th><th class=\"n\">lost</th>"
+                    + "<th class=\"n\">stored (acknowledged)</th><th class=\"n\">duplicates absorbed</th>"
+                    + "<th class=\"n\">lost</th>"
                     + "<th class=\"n\">waiting at the end</th></tr>\n");
             for (DeviceTelemetry t : summary.telemetry()) {
                 page.append("<tr><td>").append(esc(t.device())).append("</td><td class=\"n\">").append(t.tries())
@@ -101,7 +102,8 @@ public final class FarmSummaryPage {
         List<DeviceReport> devices = summary.devices();
         int height = LANE * devices.size() + 24;
         StringBuilder svg = new StringBuilder(String.format(Locale.ROOT, "<svg data-testid=\"timeline\" "
-                + "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"tries per device over the run\">%n", WIDTH + LABEL, height));
+                + "width=\"%d\" height=\"%d\" role=\"img\" aria-label=\"tries per device over the run\">%n",
+                WIDTH + LABEL, height));
         for (int i = 0; i < devices.size(); i++) {
             String device = devices.get(i).device();
             int y = i * LANE;

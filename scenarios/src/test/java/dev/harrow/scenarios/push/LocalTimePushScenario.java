@@ -89,7 +89,8 @@ class LocalTimePushScenario {
                     Allure.step("a few seconds before 09:00 in " + install.getValue() + ": nothing for " + name, () -> {
                         clock.jumpTo(due.minusSeconds(5));
                         await("nothing sent to " + name + " before 09:00 local").during(Duration.ofSeconds(1))
-                                .atMost(Duration.ofSeconds(3)).until(() -> client.sandboxPushes(0, install.getKey()).isEmpty());
+                                .atMost(Duration.ofSeconds(3))
+                                .until(() -> client.sandboxPushes(0, install.getKey()).isEmpty());
                     });
                     Allure.step("09:00 in " + install.getValue() + ": the push goes out to " + name, () -> {
                         clock.jumpTo(due);
