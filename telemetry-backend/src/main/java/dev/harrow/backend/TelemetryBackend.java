@@ -215,6 +215,7 @@ public final class TelemetryBackend implements AutoCloseable {
                         .route("GET", PushEndpoint.MESSAGES, pushApi::messages)
                         .route("GET", PushEndpoint.ADMIN_TOKENS, pushApi::tokens)
                         .route("POST", PushEndpoint.ADMIN_TOKENS, pushApi::importTokens)
+                        .route("GET", PushEndpoint.DELIVERIES, pushApi::deliveries)
                         .route("GET", PushEndpoint.SANDBOX, pushApi::sandbox)
                         .route("POST", PushEndpoint.SANDBOX_SCRIPT, pushApi::script);
             }

@@ -124,6 +124,13 @@ public final class BackendClient {
                 + URLEncoder.encode(deviceId, StandardCharsets.UTF_8)).GET().build()), JsonNode.class);
     }
 
+    /** What became of a device's pushes that fell due at or after {@code since}: counts, latencies, each copy. */
+    public JsonNode pushDeliveries(String deviceId, Instant since) {
+        return read(call(adminRequest(PushEndpoint.DELIVERIES + "?deviceId="
+                + URLEncoder.encode(deviceId, StandardCharsets.UTF_8) + "&since=" + since).GET().build()),
+                JsonNode.class);
+    }
+
     /** What the sandbox gateways accepted for a device (all devices when null) after sequence number after. */
     public JsonNode sandboxPushes(long after, String deviceId) {
         String query = "?after=" + after + (deviceId == null ? ""

@@ -34,7 +34,8 @@ import java.util.concurrent.TimeoutException;
  * The push API. For apps ({@code X-App-Key}): {@code POST /v1/push/tokens} registers or refreshes the device's
  * token. For admins (bearer token): {@code POST /admin/v1/push/messages} creates a message,
  * {@code GET /admin/v1/push/messages/{id}} shows its status, {@code POST /admin/v1/push/messages/{id}/cancel}
- * cancels it, {@code GET /admin/v1/push/tokens?deviceId=} shows a registration; in sandbox mode
+ * cancels it, {@code GET /admin/v1/push/tokens?deviceId=} shows a registration,
+ * {@code GET /admin/v1/push/deliveries?deviceId=&since=} what became of one device's pushes; in sandbox mode
  * {@code GET /admin/v1/push/sandbox?after=&deviceId=} lists what the sandbox gateways accepted and
  * {@code POST /admin/v1/push/sandbox/script} scripts their refusals. Receipts come through the events API.
  */
@@ -43,6 +44,8 @@ public final class PushEndpoint {
     static final int IMPORT_MAX = 5000;
     public static final String MESSAGES = "/admin/v1/push/messages";
     public static final String ADMIN_TOKENS = "/admin/v1/push/tokens";
+    public static final String DELIVERIES = "/admin/v1/push/deliveries";
+    static final int DELIVERIES_MAX = 1000;
     public static final String SANDBOX = "/admin/v1/push/sandbox";
     public static final String SANDBOX_SCRIPT = "/admin/v1/push/sandbox/script";
 
@@ -265,6 +268,38 @@ public final class PushEndpoint {
             ex.respondError(404, "not_found", "no token registered for device " + deviceId);
         } else {
             ex.respondJson(200, token.get());
+        }
+    }
+
+    /** One device's pushes due since {@code since} (default: the last 7 days): outcomes, receipts, latencies. */
+    public void deliveries(ApiExchange ex) throws IOException {
+        if (!auth.check(ex)) {
+            return;
+        }
+        String deviceId = ex.query().get("deviceId");
+        if (deviceId == null || deviceId.isBlank()) {
+            ex.respondError(400, "invalid_query", "deviceId is required");
+            return;
+        }
+        Instant since;
+        int limit;
+        try {
+            String given = ex.query().get("since");
+            since = given == null ? clock.instant().minus(Duration.ofDays(7)) : Instant.parse(given);
+            limit = Integer.parseInt(ex.query().getOrDefault("limit", "100"));
+        } catch (java.time.format.DateTimeParseException | NumberFormatException e) {
+            ex.respondError(400, "invalid_query", "since: an ISO-8601 instant; limit: a number (" + e.getMessage()
+                    + ")");
+            return;
+        }
+        if (limit < 1 || limit > DELIVERIES_MAX) {
+            ex.respondError(400, "invalid_query", "limit must be between 1 and " + DELIVERIES_MAX);
+            return;
+        }
+        try {
+            ex.respondJson(200, push.deliveries(app(ex), deviceId, since, limit));
+        } catch (StoreUnavailableException | com.mongodb.MongoException e) {
+            ex.respondError(503, "store_unavailable", "MongoDB cannot be reached now: " + e.getMessage());
         }
     }
 

@@ -121,6 +121,9 @@ public final class PushOutbox {
         // On MongoDB: the sweep (only batches still waiting carry nextAt) and a message's status.
         batches.createIndex(Indexes.ascending("nextAt"), new IndexOptions().name("next_at"));
         batches.createIndex(Indexes.ascending("message"), new IndexOptions().name("message"));
+        // On MongoDB: one device's pushes, whether still waiting in a batch or settled in its results.
+        batches.createIndex(Indexes.ascending("app", "devices.d", "dueAt"), new IndexOptions().name("waiting_device"));
+        batches.createIndex(Indexes.ascending("app", "results.d", "dueAt"), new IndexOptions().name("settled_device"));
         messages.createIndex(Indexes.ascending("expanded"), new IndexOptions().name("expanded"));
     }
 
@@ -470,21 +473,44 @@ public final class PushOutbox {
     /** One device's copy, for the admin API: its batch's schedule and its own outcome (or wait). */
     public Optional<Document> delivery(String messageId, String deviceId) {
         for (Document batch : batches.find(Filters.eq("message", messageId))) {
-            Document copy = new Document("_id", messageId + "/" + deviceId).append("message", messageId)
-                    .append("deviceId", deviceId).append("platform", batch.getString("platform"))
-                    .append("batch", batch.getString("_id")).append("dueAt", batch.getDate("dueAt"))
-                    .append("expiresAt", batch.getDate("expiresAt")).append("attempts", batch.getInteger("attempts"));
-            for (Document r : batch.getList("results", Document.class)) {
-                if (deviceId.equals(r.getString("d"))) {
-                    return Optional.of(copy.append("state", r.getString("s")).append("reason", r.getString("r"))
-                            .append("gatewayId", r.getString("g")).append("settledAt", r.getDate("at")));
-                }
+            Optional<Document> copy = copyIn(batch, deviceId);
+            if (copy.isPresent()) {
+                return copy;
             }
-            for (Document d : batch.getList("devices", Document.class)) {
-                if (deviceId.equals(d.getString("d"))) {
-                    return Optional.of(copy.append("state", waitingState(batch).name())
-                            .append("reason", batch.getString("reason")).append("nextAt", batch.getDate("nextAt")));
-                }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * One device's copies of an app's pushes that fell due at or after {@code since}, oldest first: what a support
+     * engineer or a test farm asks when a phone says it got nothing.
+     */
+    public List<Document> deliveriesTo(String appId, String deviceId, Instant since, int limit) {
+        List<Document> out = new ArrayList<>();
+        for (Document batch : batches.find(Filters.and(Filters.eq("app", appId), Filters.gte("dueAt", Date.from(since)),
+                Filters.or(Filters.eq("devices.d", deviceId), Filters.eq("results.d", deviceId))))
+                .sort(Sorts.ascending("dueAt", "_id")).limit(limit)) {
+            copyIn(batch, deviceId).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private static Optional<Document> copyIn(Document batch, String deviceId) {
+        String messageId = batch.getString("message");
+        Document copy = new Document("_id", messageId + "/" + deviceId).append("message", messageId)
+                .append("deviceId", deviceId).append("platform", batch.getString("platform"))
+                .append("batch", batch.getString("_id")).append("dueAt", batch.getDate("dueAt"))
+                .append("expiresAt", batch.getDate("expiresAt")).append("attempts", batch.getInteger("attempts"));
+        for (Document r : batch.getList("results", Document.class)) {
+            if (deviceId.equals(r.getString("d"))) {
+                return Optional.of(copy.append("state", r.getString("s")).append("reason", r.getString("r"))
+                        .append("gatewayId", r.getString("g")).append("settledAt", r.getDate("at")));
+            }
+        }
+        for (Document d : batch.getList("devices", Document.class)) {
+            if (deviceId.equals(d.getString("d"))) {
+                return Optional.of(copy.append("state", waitingState(batch).name())
+                        .append("reason", batch.getString("reason")).append("nextAt", batch.getDate("nextAt")));
             }
         }
         return Optional.empty();

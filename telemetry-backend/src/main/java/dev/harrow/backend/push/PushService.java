@@ -203,21 +203,9 @@ public final class PushService implements AutoCloseable {
         PushMessage message = found.get();
         PushOutbox.Counts counts = outbox.counts(id);
         Map<String, Instant> sentAt = counts.sentAt();
-        Map<String, Instant> delivered = new LinkedHashMap<>();
-        Map<String, Instant> opened = new LinkedHashMap<>();
-        for (TelemetryEvent receipt : events.pushReceipts(appId, id)) {
-            if (!sentAt.containsKey(receipt.deviceId())) {
-                continue;
-            }
-            Map<String, Instant> into = switch (receipt.type()) {
-                case "push_delivered" -> delivered;
-                case "push_opened" -> opened;
-                default -> null;
-            };
-            if (into != null) {
-                into.merge(receipt.deviceId(), receipt.ts(), (a, b) -> a.isBefore(b) ? a : b);
-            }
-        }
+        Receipts receipts = Receipts.of(events.pushReceipts(appId, id), TelemetryEvent::deviceId, sentAt);
+        Map<String, Instant> delivered = receipts.delivered();
+        Map<String, Instant> opened = receipts.opened();
         long open = counts.of(DeliveryState.PENDING) + counts.of(DeliveryState.CLAIMED);
         long settled = counts.byState().values().stream().mapToLong(Long::longValue).sum() - open;
         String state = message.cancelled() ? "cancelled" : !message.expanded() ? "expanding"
@@ -255,6 +243,93 @@ public final class PushService implements AutoCloseable {
         List<Long> out = new ArrayList<>();
         receipts.forEach((device, at) -> out.add(Math.max(0, Duration.between(sentAt.get(device), at).toMillis())));
         return out;
+    }
+
+    /**
+     * One device's pushes that fell due at or after {@code since} (at most {@code limit}, oldest first): each copy's
+     * outcome and receipts, and the device's counts and latencies over them, as the admin API shows them.
+     */
+    public Map<String, Object> deliveries(String appId, String deviceId, Instant since, int limit)
+            throws StoreUnavailableException {
+        List<org.bson.Document> copies = outbox.deliveriesTo(appId, deviceId, since, limit);
+        Map<String, Instant> sentAt = new LinkedHashMap<>();
+        Map<DeliveryState, Long> byState = new java.util.EnumMap<>(DeliveryState.class);
+        for (org.bson.Document copy : copies) {
+            DeliveryState state = DeliveryState.valueOf(copy.getString("state"));
+            byState.merge(state, 1L, Long::sum);
+            if (state == DeliveryState.ACCEPTED) {
+                sentAt.put(copy.getString("message"), copy.getDate("settledAt").toInstant());
+            }
+        }
+        Receipts receipts = Receipts.of(events.pushReceipts(appId, deviceId, sentAt.keySet()),
+                r -> String.valueOf(r.props().get(MongoEventStore.PUSH_MESSAGE_ID)), sentAt);
+        List<Map<String, Object>> list = new ArrayList<>(copies.size());
+        for (org.bson.Document copy : copies) {
+            Map<String, Object> one = new LinkedHashMap<>();
+            String messageId = copy.getString("message");
+            one.put("messageId", messageId);
+            one.put("state", DeliveryState.valueOf(copy.getString("state")).wire());
+            one.put("reason", copy.getString("reason"));
+            one.put("attempts", copy.getInteger("attempts"));
+            one.put("dueAt", instant(copy.getDate("dueAt")));
+            one.put("sentAt", sentAt.get(messageId));
+            one.put("deliveredAt", receipts.delivered().get(messageId));
+            one.put("openedAt", receipts.opened().get(messageId));
+            list.add(one);
+        }
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("targeted", copies.size());
+        c.put("pending", byState.getOrDefault(DeliveryState.PENDING, 0L)
+                + byState.getOrDefault(DeliveryState.CLAIMED, 0L));
+        c.put("sent", byState.getOrDefault(DeliveryState.ACCEPTED, 0L)
+                + byState.getOrDefault(DeliveryState.REJECTED, 0L));
+        for (DeliveryState settled : List.of(DeliveryState.ACCEPTED, DeliveryState.REJECTED, DeliveryState.FAILED,
+                DeliveryState.CANCELLED, DeliveryState.EXPIRED)) {
+            c.put(settled.wire(), byState.getOrDefault(settled, 0L));
+        }
+        c.put("delivered", receipts.delivered().size());
+        c.put("opened", receipts.opened().size());
+        Map<String, Object> latency = new LinkedHashMap<>();
+        latency.put("sendToDelivered", Percentiles.of(latencies(sentAt, receipts.delivered())));
+        latency.put("sendToOpened", Percentiles.of(latencies(sentAt, receipts.opened())));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("app", appId);
+        out.put("deviceId", deviceId);
+        out.put("since", since);
+        out.put("counts", c);
+        out.put("latencyMillis", latency);
+        out.put("deliveries", list);
+        return out;
+    }
+
+    private static Instant instant(java.util.Date date) {
+        return date == null ? null : date.toInstant();
+    }
+
+    /**
+     * The earliest {@code push_delivered} and {@code push_opened} receipt per key (a device of one message, or a
+     * message of one device), counting only copies a gateway accepted.
+     */
+    private record Receipts(Map<String, Instant> delivered, Map<String, Instant> opened) {
+        static Receipts of(List<TelemetryEvent> receipts, java.util.function.Function<TelemetryEvent, String> key,
+                           Map<String, Instant> sentAt) {
+            Receipts out = new Receipts(new LinkedHashMap<>(), new LinkedHashMap<>());
+            for (TelemetryEvent receipt : receipts) {
+                String k = key.apply(receipt);
+                if (!sentAt.containsKey(k)) {
+                    continue;
+                }
+                Map<String, Instant> into = switch (receipt.type()) {
+                    case "push_delivered" -> out.delivered();
+                    case "push_opened" -> out.opened();
+                    default -> null;
+                };
+                if (into != null) {
+                    into.merge(k, receipt.ts(), (a, b) -> a.isBefore(b) ? a : b);
+                }
+            }
+            return out;
+        }
     }
 
     /** One delivery, as stored: for people asking "what happened to the push on this device?". */

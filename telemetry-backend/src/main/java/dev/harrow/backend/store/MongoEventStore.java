@@ -15,6 +15,7 @@ import dev.harrow.backend.event.TelemetryEvent;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.function.Consumer;
@@ -66,11 +67,25 @@ public final class MongoEventStore implements EventStore {
 
     /** The receipts apps reported for one push message ({@code push_delivered}, {@code push_opened}, ...). */
     public List<TelemetryEvent> pushReceipts(String appId, String messageId) throws StoreUnavailableException {
+        return receipts(Filters.and(Filters.eq(EventDocuments.APP, appId),
+                Filters.eq(EventDocuments.PROPS + "." + PUSH_MESSAGE_ID, messageId)));
+    }
+
+    /** The receipts one device reported for some push messages. */
+    public List<TelemetryEvent> pushReceipts(String appId, String deviceId, Collection<String> messageIds)
+            throws StoreUnavailableException {
+        if (messageIds.isEmpty()) {
+            return List.of();
+        }
+        return receipts(Filters.and(Filters.eq(EventDocuments.APP, appId),
+                Filters.in(EventDocuments.PROPS + "." + PUSH_MESSAGE_ID, messageIds),
+                Filters.eq(EventDocuments.DEVICE, deviceId)));
+    }
+
+    private List<TelemetryEvent> receipts(org.bson.conversions.Bson filter) throws StoreUnavailableException {
         List<TelemetryEvent> out = new ArrayList<>();
         try {
-            for (Document doc : collections.get(StoredKind.PUSH_RECEIPTS).find(Filters.and(
-                    Filters.eq(EventDocuments.APP, appId),
-                    Filters.eq(EventDocuments.PROPS + "." + PUSH_MESSAGE_ID, messageId)))) {
+            for (Document doc : collections.get(StoredKind.PUSH_RECEIPTS).find(filter)) {
                 out.add(EventDocuments.fromDocument(doc));
             }
         } catch (MongoException e) {

@@ -11,6 +11,7 @@ import dev.harrow.backend.config.AppKey;
 import dev.harrow.backend.config.BackendConfig;
 import dev.harrow.backend.config.PushSettings;
 import dev.harrow.backend.support.MutableClock;
+import dev.harrow.backend.support.RawHttp;
 import dev.harrow.backend.support.TestEvents;
 import java.time.Duration;
 import java.time.Instant;
@@ -134,6 +135,61 @@ class PushSandboxTest {
         event.put("ts", ts.toString());
         event.put("props", Map.of("messageId", messageId));
         return event;
+    }
+
+    @Test
+    void oneDevicesPushesShowTheirOutcomesReceiptsAndLatencies() {
+        register("iphone-1", "ios", apnsToken(3), "UTC");
+        register("pixel-1", "android", "fcm-token-pixel-1", "UTC");
+        String earlier = settled(send(Map.of("deviceIds", List.of("iphone-1"))).get("id").asText()).get("id").asText();
+        clock.advance(Duration.ofMinutes(1));
+        Instant since = clock.instant();
+
+        String first = settled(send(Map.of("everyone", true)).get("id").asText()).get("id").asText();
+        Instant sent = clock.instant();
+        clock.advance(Duration.ofSeconds(1));
+        backend.push().orElseThrow().sandbox().orElseThrow().apns().answer(apnsToken(3), "DeviceTokenNotForTopic",
+                null, 1);
+        String second = settled(send(Map.of("deviceIds", List.of("iphone-1"))).get("id").asText()).get("id").asText();
+        client.send(APP_KEY, List.of(
+                receipt("iphone-1", "push_delivered", first, sent.plusMillis(1500)),
+                receipt("iphone-1", "push_delivered", first, sent.plusMillis(9000)),
+                receipt("iphone-1", "push_opened", first, sent.plusMillis(4000)),
+                receipt("iphone-1", "push_delivered", earlier, sent.plusMillis(500)),
+                receipt("pixel-1", "push_delivered", first, sent.plusMillis(700))));
+
+        JsonNode mine = client.pushDeliveries("iphone-1", since);
+        JsonNode counts = mine.get("counts");
+        assertThat(counts.get("targeted").asInt()).as("the earlier push fell due before since").isEqualTo(2);
+        assertThat(counts.get("sent").asInt()).isEqualTo(2);
+        assertThat(counts.get("accepted").asInt()).isEqualTo(1);
+        assertThat(counts.get("rejected").asInt()).isEqualTo(1);
+        assertThat(counts.get("delivered").asInt()).as("one receipt per message, the earliest").isEqualTo(1);
+        assertThat(counts.get("opened").asInt()).isEqualTo(1);
+        assertThat(mine.at("/latencyMillis/sendToDelivered/p50").asLong()).isEqualTo(1500);
+        assertThat(mine.at("/latencyMillis/sendToOpened/max").asLong()).isEqualTo(4000);
+        assertThat(mine.get("deliveries")).extracting(d -> d.get("messageId").asText())
+                .containsExactly(first, second);
+        assertThat(mine.get("deliveries").get(0).get("state").asText()).isEqualTo("accepted");
+        assertThat(mine.get("deliveries").get(0).get("openedAt").asText()).isEqualTo(sent.plusMillis(4000).toString());
+        assertThat(mine.get("deliveries").get(1).get("state").asText()).isEqualTo("rejected");
+        assertThat(mine.get("deliveries").get(1).get("reason").asText()).isEqualTo("DeviceTokenNotForTopic");
+
+        JsonNode theirs = client.pushDeliveries("pixel-1", since);
+        assertThat(theirs.at("/counts/targeted").asInt()).isEqualTo(1);
+        assertThat(theirs.at("/latencyMillis/sendToDelivered/p50").asLong()).isEqualTo(700);
+        assertThat(client.pushDeliveries("nobody", since).at("/counts/targeted").asInt()).isZero();
+
+        RawHttp http = new RawHttp(backend.baseUri());
+        Map<String, String> admin = Map.of("Authorization", "Bearer " + ADMIN);
+        assertThat(http.request("GET", "/admin/v1/push/deliveries?since=" + since, admin).statusCode())
+                .as("no deviceId").isEqualTo(400);
+        assertThat(http.request("GET", "/admin/v1/push/deliveries?deviceId=x&since=yesterday", admin).body())
+                .contains("since: an ISO-8601 instant");
+        assertThat(http.request("GET", "/admin/v1/push/deliveries?deviceId=x&limit=5000", admin).statusCode())
+                .isEqualTo(400);
+        assertThat(http.request("GET", "/admin/v1/push/deliveries?deviceId=x", Map.of()).statusCode())
+                .isEqualTo(401);
     }
 
     @ParameterizedTest(name = "APNs {0}: deactivated {1}")
