@@ -1,5 +1,6 @@
 package dev.harrow.farm;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.harrow.backend.client.BackendClient;
 import dev.harrow.backend.client.BackendConnection;
 import dev.harrow.backend.event.TelemetryEvent;
@@ -14,7 +15,9 @@ import dev.harrow.farm.schedule.AttemptResult;
 import dev.harrow.reports.allure.RunAttempt;
 import dev.harrow.reports.summary.DeviceTelemetry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes a {@link SessionBundle} for every try of a scenario, under {@code sessions/DEVICE/SCENARIO-tryN} in the
  * run's output directory: what the device did (the command log, its log, its last screen) and what the farm's
- * backend received from it meanwhile. Scenarios that start a backend of their own keep that telemetry to themselves.
+ * backend received from it meanwhile, and what became of the pushes that backend sent it. Scenarios that start a
+ * backend of their own keep that telemetry to themselves.
  * A bundle that cannot be written costs the run nothing but a warning.
  */
 final class SessionCapture {
@@ -73,6 +77,10 @@ final class SessionCapture {
                 meta.put("appTelemetry", app);
                 count(device.name(), app);
             }
+            JsonNode pushes = pushes(device.name(), started);
+            if (pushes != null) {
+                meta.put("pushes", pushes);
+            }
             SessionBundle.write(dir, meta, commands, telemetry, evidence.takenDeviceLog(), evidence.screen());
         } catch (RuntimeException e) {
             log.warn("{}: no session bundle for {}: {}", device.name(), name, e.getMessage());
@@ -88,10 +96,49 @@ final class SessionCapture {
     private void count(String device, Map<String, Object> app) {
         Map<String, Object> counters = app.get("counters") instanceof Map ? (Map<String, Object>) app.get("counters")
                 : Map.of();
-        tally.merge(device, new DeviceTelemetry(device, 0, 0, 0, 0, 0, 0, 0).plus(number(counters, "created"),
-                number(counters, "sent"), number(counters, "duplicates"), number(counters, "rejected"),
-                number(counters, "dropped"), number(app, "queueLength")), (a, b) -> a.plus(b.emitted(), b.stored(),
-                b.duplicates(), b.refused(), b.dropped(), b.waiting()));
+        tally.merge(device, DeviceTelemetry.none(device).plus(number(counters, "created"), number(counters, "sent"),
+                number(counters, "duplicates"), number(counters, "rejected"), number(counters, "dropped"),
+                number(app, "queueLength")), DeviceTelemetry::plus);
+    }
+
+    /**
+     * What the farm's backend did with the pushes it sent the device since the try began, counted into the device's
+     * verdict; null (and a warning) when the backend cannot say.
+     */
+    private JsonNode pushes(String device, Instant started) {
+        JsonNode found;
+        try {
+            found = client.pushDeliveries(device, started);
+        } catch (RuntimeException e) {
+            log.warn("{}: no push figures for this try: {}", device, e.getMessage());
+            return null;
+        }
+        JsonNode counts = found.path("counts");
+        if (counts.path("targeted").asLong() == 0) {
+            return found;
+        }
+        List<Long> delivery = new ArrayList<>();
+        List<Long> open = new ArrayList<>();
+        for (JsonNode copy : found.path("deliveries")) {
+            Instant sent = instant(copy.get("sentAt"));
+            Instant delivered = instant(copy.get("deliveredAt"));
+            Instant opened = instant(copy.get("openedAt"));
+            if (sent != null && delivered != null) {
+                delivery.add(Math.max(0, Duration.between(sent, delivered).toMillis()));
+            }
+            if (sent != null && opened != null) {
+                open.add(Math.max(0, Duration.between(sent, opened).toMillis()));
+            }
+        }
+        tally.merge(device, DeviceTelemetry.none(device).plus(new DeviceTelemetry.Pushes(
+                counts.path("targeted").asLong(), counts.path("sent").asLong(), counts.path("accepted").asLong(),
+                counts.path("rejected").asLong(), counts.path("delivered").asLong(), counts.path("opened").asLong(),
+                delivery, open)), DeviceTelemetry::plus);
+        return found;
+    }
+
+    private static Instant instant(JsonNode node) {
+        return node == null || !node.isTextual() ? null : Instant.parse(node.asText());
     }
 
     private static long number(Map<String, Object> map, String key) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harrow.device.junit.DeviceLeases;
 import dev.harrow.farm.fixtures.UserAgentFixture;
+import dev.harrow.reports.summary.DeviceTelemetry;
 import dev.harrow.reports.summary.FarmSummary;
 import dev.harrow.reports.summary.Outcome;
 import dev.harrow.reports.summary.ScenarioRun;
@@ -51,7 +52,7 @@ class FarmRunTest {
                 devices:
                   - {name: phone-a, platform: android, kind: web-emulated, profile: Pixel 7}
                   - {name: phone-i, platform: ios, kind: web-emulated, profile: iPhone SE}
-                """, ".*");
+                """, "UserAgentFixture");
 
         FarmSummary summary = run(options);
 
@@ -86,6 +87,36 @@ class FarmRunTest {
     }
 
     @Test
+    @DisabledIfSystemProperty(named = "harrow.skipBrowserTests", matches = "true")
+    void theSummaryCountsThePushesTheFarmsBackendSentEachDeviceWithTheirLatencies() throws Exception {
+        FarmOptions options = options("""
+                devices:
+                  - {name: phone-a, platform: android, kind: web-emulated, profile: Pixel 7}
+                """, "PushReceiptFixture");
+
+        FarmSummary summary = run(options);
+
+        assertThat(summary.exitCode()).as(console.toString()).isZero();
+        DeviceTelemetry.Pushes pushes = summary.telemetry().stream().filter(t -> t.device().equals("phone-a"))
+                .findFirst().orElseThrow().pushes();
+        assertThat(pushes.targeted()).isEqualTo(1);
+        assertThat(pushes.accepted()).isEqualTo(1);
+        assertThat(pushes.delivered()).isEqualTo(1);
+        assertThat(pushes.opened()).isEqualTo(1);
+        assertThat(pushes.deliveryLatency()).containsEntry("p50", 400L);
+        assertThat(pushes.openLatency()).containsEntry("max", 1500L);
+        assertThat(Files.readString(options.summaryPage()))
+                .contains("data-testid=\"pushes\"", "400 / 400 / 400 ms");
+        Path session;
+        try (Stream<Path> files = Files.walk(options.outputDir().resolve("sessions"))) {
+            session = files.filter(f -> f.getFileName().toString().equals("session.json")).findFirst().orElseThrow();
+        }
+        JsonNode bundle = new ObjectMapper().readTree(session.toFile());
+        assertThat(bundle.at("/pushes/counts/opened").asInt()).isEqualTo(1);
+        assertThat(bundle.at("/pushes/deliveries/0/state").asText()).isEqualTo("accepted");
+    }
+
+    @Test
     void aDeviceThatCannotBeReachedIsNotRunAndTheRunExitsTwo() throws Exception {
         FarmOptions options = options("""
                 devices:
@@ -111,7 +142,7 @@ class FarmRunTest {
         FarmOptions options = options("""
                 devices:
                   - {name: p, platform: androd, kind: web-emulated, profile: Pixel 7}
-                """, ".*");
+                """, "UserAgentFixture");
 
         FarmSummary summary = run(options);
 

@@ -71,6 +71,9 @@ public final class FarmSummaryPage {
             }
             page.append("</table>\n");
         }
+        if (summary.telemetry().stream().anyMatch(t -> t.pushes().targeted() > 0)) {
+            page.append(pushes(summary.telemetry()));
+        }
         page.append("<h2>Retries</h2>\n");
         List<ScenarioRun> retried = summary.scenarios().stream().filter(s -> s.attempts().size() > 1).toList();
         if (retried.isEmpty()) {
@@ -93,6 +96,55 @@ public final class FarmSummaryPage {
             page.append("</ul>\n");
         }
         return page.append("</body></html>\n").toString();
+    }
+
+    /**
+     * The push funnel per device: targeted, answered by a gateway, accepted, and the app's receipts, drawn as bars
+     * against what was targeted, with the receipts' latencies. Accepted but never delivered is the push that was
+     * "sent" and never arrived: shown in red.
+     */
+    private static String pushes(List<DeviceTelemetry> telemetry) {
+        StringBuilder out = new StringBuilder("<h2>Pushes, as the farm's backend recorded them</h2>\n"
+                + "<table data-testid=\"pushes\"><tr><th>device</th><th class=\"n\">targeted</th>"
+                + "<th class=\"n\">sent</th><th class=\"n\">accepted</th><th class=\"n\">rejected</th>"
+                + "<th class=\"n\">delivered</th><th class=\"n\">opened</th><th>funnel</th>"
+                + "<th class=\"n\">delivery p50 / p90 / max</th><th class=\"n\">open p50 / p90 / max</th></tr>\n");
+        for (DeviceTelemetry t : telemetry) {
+            DeviceTelemetry.Pushes p = t.pushes();
+            if (p.targeted() == 0) {
+                continue;
+            }
+            boolean missing = p.delivered() < p.accepted();
+            out.append("<tr><td>").append(esc(t.device())).append("</td><td class=\"n\">").append(p.targeted())
+                    .append("</td><td class=\"n\">").append(p.sent()).append("</td><td class=\"n\">")
+                    .append(p.accepted()).append("</td><td class=\"n\">").append(p.rejected())
+                    .append("</td><td class=\"n\"").append(missing ? " style=\"color:#e53935\"" : "").append(">")
+                    .append(p.delivered()).append("</td><td class=\"n\">").append(p.opened()).append("</td><td>")
+                    .append(funnel(p)).append("</td><td class=\"n\">").append(latency(p.deliveryLatency()))
+                    .append("</td><td class=\"n\">").append(latency(p.openLatency())).append("</td></tr>\n");
+        }
+        return out.append("</table>\n").toString();
+    }
+
+    private static String funnel(DeviceTelemetry.Pushes p) {
+        long[] steps = {p.sent(), p.accepted(), p.delivered(), p.opened()};
+        String[] names = {"sent", "accepted", "delivered", "opened"};
+        StringBuilder svg = new StringBuilder("<svg width=\"124\" height=\"18\" role=\"img\" aria-label=\"funnel\">");
+        for (int i = 0; i < steps.length; i++) {
+            double h = 16.0 * steps[i] / p.targeted();
+            svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%.1f\" width=\"26\" height=\"%.1f\" "
+                    + "fill=\"%s\"><title>%s %d of %d</title></rect>", i * 31, 17 - h, Math.max(1, h),
+                    i == 2 && p.delivered() < p.accepted() ? "#e53935" : "#1e88e5", names[i], steps[i],
+                    p.targeted()));
+        }
+        return svg.append("</svg>").toString();
+    }
+
+    private static String latency(Map<String, Long> figures) {
+        if (figures.get("n") == 0) {
+            return "&ndash;";
+        }
+        return figures.get("p50") + " / " + figures.get("p90") + " / " + figures.get("max") + " ms";
     }
 
     /** One lane per device, one bar per try from its start for its duration; hover shows the scenario. */

@@ -56,9 +56,17 @@ class FarmSummaryTest {
     @Test
     void thePageDrawsEveryTryOnItsDevicesLaneAndListsRetriesAndQuarantines() throws Exception {
         Path file = dir.resolve("out/farm-summary.html");
-        SummaryFixtures.everyKindOfVerdict().withTelemetry(List.of(
-                new DeviceTelemetry("pixel-7", 0, 0, 0, 0, 0, 0, 0).plus(12, 10, 1, 0, 2, 0),
-                new DeviceTelemetry("iphone-se", 0, 0, 0, 0, 0, 0, 0).plus(6, 6, 0, 0, 0, 0))).writeHtml(file);
+        FarmSummary summary = SummaryFixtures.everyKindOfVerdict().withTelemetry(List.of(
+                DeviceTelemetry.none("pixel-7").plus(12, 10, 1, 0, 2, 0)
+                        .plus(new DeviceTelemetry.Pushes(1, 1, 1, 0, 1, 1, List.of(840L), List.of(2100L)))
+                        .plus(new DeviceTelemetry.Pushes(2, 2, 1, 1, 1, 0, List.of(300L), List.of())),
+                DeviceTelemetry.none("iphone-se").plus(6, 6, 0, 0, 0, 0)
+                        .plus(new DeviceTelemetry.Pushes(1, 1, 1, 0, 0, 0, List.of(), List.of()))));
+        summary.writeHtml(file);
+        summary.writeJson(dir.resolve("out/farm-summary.json"));
+        assertThat(Files.readString(dir.resolve("out/farm-summary.json")))
+                .contains("\"deliveryLatencyMillis\" : {\n        \"n\" : 2,\n        \"p50\" : 300,")
+                .contains("\"lost\" : 2");
         String page = Files.readString(file);
 
         assertThat(page).as("one file, nothing fetched").startsWith("<!doctype html>")
@@ -74,5 +82,14 @@ class FarmSummaryTest {
                 .contains("<b>flaky</b>1")
                 .contains("<td>pixel-7</td><td class=\"n\">1</td><td class=\"n\">12</td><td class=\"n\">10</td>"
                         + "<td class=\"n\">1</td><td class=\"n\" style=\"color:#e53935\">2</td>");
+        String pushes = page.substring(page.indexOf("data-testid=\"pushes\""));
+        // pixel-7 over two tries: three targeted, two accepted and delivered, one rejected, one opened.
+        assertThat(pushes).contains("<td>pixel-7</td><td class=\"n\">3</td><td class=\"n\">3</td>"
+                        + "<td class=\"n\">2</td><td class=\"n\">1</td><td class=\"n\">2</td><td class=\"n\">1</td>")
+                .contains("300 / 840 / 840 ms", "2100 / 2100 / 2100 ms")
+                .contains("<title>delivered 2 of 3</title>");
+        // iphone-se: accepted and never delivered, in red.
+        assertThat(pushes).contains("<td>iphone-se</td><td class=\"n\">1</td><td class=\"n\">1</td>"
+                + "<td class=\"n\">1</td><td class=\"n\">0</td><td class=\"n\" style=\"color:#e53935\">0</td>");
     }
 }
