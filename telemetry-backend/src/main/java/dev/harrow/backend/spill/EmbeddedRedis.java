@@ -47,31 +47,34 @@ public final class EmbeddedRedis implements AutoCloseable {
 
     /** Persistent Redis with its files in {@code dir}, on a free port. */
     public static EmbeddedRedis startPersistent(Path dir) {
-        return start(dir, true, 0, false);
+        return start(dir, dir.resolve("bin"), true, 0, false);
     }
 
     /** Persistent Redis in {@code dir} on {@code port}: restarts a stopped spill where its clients expect it. */
     public static EmbeddedRedis startPersistent(Path dir, int port) {
-        return start(dir, true, port, false);
+        return start(dir, dir.resolve("bin"), true, port, false);
     }
 
     /** Redis without persistence, in a fresh dir under {@code parent} that is deleted when it stops. */
     public static EmbeddedRedis startInMemory(Path parent) {
         try {
             Files.createDirectories(parent);
-            return start(Files.createTempDirectory(parent, "harrow-redis-"), false, 0, true);
+            // One binary for every in-memory server under parent: written once, not once per server.
+            return start(Files.createTempDirectory(parent, "harrow-redis-"), parent.resolve("harrow-redis-bin"), false,
+                    0, true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a dir for Redis under " + parent, e);
         }
     }
 
-    private static EmbeddedRedis start(Path dir, boolean persistent, int requestedPort, boolean deleteDirOnClose) {
+    private static EmbeddedRedis start(Path dir, Path binDir, boolean persistent, int requestedPort,
+                                       boolean deleteDirOnClose) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the Redis dir " + dir, e);
         }
-        Path binary = installBinary(dir.resolve("bin"));
+        Path binary = installBinary(binDir);
         stopLeftover(dir, binary);
         int port = requestedPort != 0 ? requestedPort : freePort();
         List<String> command = new ArrayList<>(List.of(binary.toString(),
@@ -88,14 +91,7 @@ public final class EmbeddedRedis implements AutoCloseable {
         } else {
             command.addAll(List.of("--appendonly", "no"));
         }
-        Process process;
-        try {
-            process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(dir.resolve("redis.out").toFile()).start();
-            Files.writeString(dir.resolve(PID_FILE), Long.toString(process.pid()));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + binary, e);
-        }
+        Process process = spawn(command, dir, binary);
         EmbeddedRedis redis = new EmbeddedRedis(process, port, dir, deleteDirOnClose);
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
@@ -163,7 +159,29 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     /** The redis-server binary for this machine, copied out of the embedded-redis jar once. */
-    static Path installBinary(Path binDir) {
+    /**
+     * Starts the server. A binary written moments ago can fail to start with ETXTBSY ("Text file busy"): a process
+     * another thread forked meanwhile may still hold the write handle until it execs. That passes; so does the error.
+     */
+    private static Process spawn(List<String> command, Path dir, Path binary) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                        .redirectOutput(dir.resolve("redis.out").toFile()).start();
+                Files.writeString(dir.resolve(PID_FILE), Long.toString(process.pid()));
+                return process;
+            } catch (IOException e) {
+                boolean busy = String.valueOf(e.getMessage()).contains("error=26");
+                if (!busy || attempt == 10) {
+                    throw new UncheckedIOException("cannot start " + binary, e);
+                }
+                sleep(20L * attempt);
+            }
+        }
+    }
+
+    /** Puts the binary in {@code binDir} unless it is there; one thread at a time, and never half a file. */
+    static synchronized Path installBinary(Path binDir) {
         String resource = binaryResource();
         Path target = binDir.resolve(resource);
         try (InputStream in = EmbeddedRedis.class.getClassLoader().getResourceAsStream(resource)) {
@@ -173,7 +191,8 @@ public final class EmbeddedRedis implements AutoCloseable {
             }
             if (!Files.isExecutable(target)) {
                 Files.createDirectories(binDir);
-                Path partial = binDir.resolve(resource + ".partial");
+                // Unique: another JVM may be installing into the same dir.
+                Path partial = Files.createTempFile(binDir, resource, ".partial");
                 Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
                 if (!partial.toFile().setExecutable(true, true)) {
                     throw new IOException("cannot make " + partial + " executable");

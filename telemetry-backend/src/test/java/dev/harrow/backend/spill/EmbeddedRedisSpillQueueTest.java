@@ -3,7 +3,16 @@ package dev.harrow.backend.spill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,11 +70,27 @@ class EmbeddedRedisSpillQueueTest extends SpillQueueContract {
     }
 
     @Test
-    void anInMemoryRedisCleansUpItsDir() {
+    void inMemoryRedisesStartTogetherShareOneBinaryAndCleanUpTheirDirs() throws Exception {
         Path parent = dir.resolve("mem");
-        EmbeddedRedis memory = EmbeddedRedis.startInMemory(parent);
-        memory.close();
+        List<EmbeddedRedis> started = new ArrayList<>();
+        ExecutorService starters = Executors.newFixedThreadPool(4);
+        try {
+            Callable<EmbeddedRedis> start = () -> EmbeddedRedis.startInMemory(parent);
+            for (Future<EmbeddedRedis> f : starters.invokeAll(Collections.nCopies(4, start))) {
+                started.add(f.get());
+            }
+            assertThat(started).allSatisfy(r -> assertThat(r.answersPing()).isTrue());
+        } finally {
+            starters.shutdownNow();
+            started.forEach(EmbeddedRedis::close);
+        }
 
-        assertThat(parent).isEmptyDirectory();
+        try (Stream<Path> left = Files.list(parent)) {
+            assertThat(left).extracting(p -> p.getFileName().toString()).containsExactly("harrow-redis-bin");
+        }
+        try (Stream<Path> bin = Files.list(parent.resolve("harrow-redis-bin"))) {
+            assertThat(bin).as("one binary, no partial copy").singleElement()
+                    .satisfies(b -> assertThat(Files.isExecutable(b)).isTrue());
+        }
     }
 }
