@@ -335,6 +335,9 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
 
     /** The device's own time zone and locale, set through DevTools so that each device can differ. */
     void applyEmulation() {
+        // Leave the start page (Chromium's new-tab page, a WebUI page in a process of its own) before the app comes:
+        // a document committed by the navigation out of it can miss the profile's touch screen (maxTouchPoints 0).
+        driver.get("about:blank");
         if (timeZone != null) {
             setTimeZone(timeZone);
         }

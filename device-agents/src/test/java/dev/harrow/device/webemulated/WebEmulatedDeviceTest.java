@@ -80,7 +80,8 @@ class WebEmulatedDeviceTest {
             assertThat((String) i.get("userAgent")).contains("iPhone");
             assertThat(((Number) p.get("width")).intValue()).isEqualTo(412);
             assertThat(((Number) i.get("width")).intValue()).isEqualTo(430);
-            assertThat(((Number) p.get("touch")).intValue()).isPositive();
+            assertThat(List.of(p, i, g, s)).as("every profile has a touch screen, from the page's first script on")
+                    .allSatisfy(probe -> assertThat(((Number) probe.get("touch")).intValue()).isPositive());
             assertThat(p.get("timeZone")).isEqualTo("Asia/Tokyo");
             assertThat(i.get("timeZone")).isEqualTo("America/New_York");
             assertThat(p.get("language")).isEqualTo("ja-JP");
