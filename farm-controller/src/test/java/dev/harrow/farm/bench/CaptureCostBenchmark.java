@@ -20,6 +20,7 @@ import dev.harrow.sampleapp.SampleAppServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,8 +33,8 @@ import org.openqa.selenium.By;
 /**
  * What session capture costs a scenario: a shopping journey (launch, catalog, item, purchase, wait until stored) on
  * a real emulated phone, {@code bench.rounds} times; per round the scenario's wall time, the time the command log
- * spent copying requests and answers, and the time to write the bundle (commands, telemetry, log, screen). Prints the
- * capture's share of the wall time (target: under 10%).
+ * spent copying requests and answers, and the time to write the bundle (commands, telemetry, pushes, log, screen).
+ * Prints the capture's share of the wall time (target: under 10%).
  * {@code mvn -pl farm-controller -am verify -Pcapture-bench -DskipTests}.
  */
 public final class CaptureCostBenchmark {
@@ -62,6 +63,7 @@ public final class CaptureCostBenchmark {
                     log.drain();
                     long recordedBefore = log.recordingNanos();
                     long start = System.nanoTime();
+                    Instant began = Instant.now();
                     phone.reset();
                     phone.app().launch(AppLaunch.of(app.appUri()).with("collector", connection.baseUri().toString())
                             .with("appKey", connection.appKey()).with("deviceId", deviceId));
@@ -80,7 +82,9 @@ public final class CaptureCostBenchmark {
                     double recordMs = (log.recordingNanos() - recordedBefore) / 1e6;
                     long writeStart = System.nanoTime();
                     List<CommandLog.Command> taken = log.drain();
-                    SessionBundle.write(bundles.resolve(deviceId), Map.of("device", deviceId), taken,
+                    Map<String, Object> meta = Map.of("device", deviceId,
+                            "pushes", client.pushDeliveries(deviceId, began));
+                    SessionBundle.write(bundles.resolve(deviceId), meta, taken,
                             client.events(EventQuery.forDevice(deviceId)), "", screen);
                     double writeMs = (System.nanoTime() - writeStart) / 1e6;
                     if (round == 0) {
