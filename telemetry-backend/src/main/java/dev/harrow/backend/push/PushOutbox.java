@@ -76,6 +76,7 @@ public final class PushOutbox {
     private final ObjectMapper json;
     private final DueList dueList = new DueList(50_000);
     private final Object sweepLock = new Object();
+    private final Object claimLock = new Object();
     private Instant nextSweep = Instant.MIN;
     private boolean sweepWasPartial;
 
@@ -312,11 +313,18 @@ public final class PushOutbox {
             takes.add(new UpdateOneModel<>(underToken(e.id(), e.token()), take));
             ids.add(e.id());
         }
-        batches.bulkWrite(takes, new BulkWriteOptions().ordered(false));
-        durable.run();
+        List<Document> taken = new ArrayList<>();
+        // The embedded store checks a write's filter and applies it in two steps, so two of this process's loops
+        // taking one batch (offered again by a sweep that read it before the first claim landed) could both
+        // succeed, each reading back its own token in turn: they take turns here. Between processes the
+        // compare-and-set decides, which MongoDB does atomically.
+        synchronized (claimLock) {
+            batches.bulkWrite(takes, new BulkWriteOptions().ordered(false));
+            durable.run();
+            batches.find(Filters.in("_id", ids)).projection(Projections.exclude("results")).into(taken);
+        }
         List<Claimed> mine = new ArrayList<>();
-        for (Document doc : batches.find(Filters.in("_id", ids))
-                .projection(Projections.exclude("results"))) {
+        for (Document doc : taken) {
             if (claim.equals(doc.getString(TOKEN))) {
                 List<Target> targets = new ArrayList<>();
                 for (Document d : doc.getList("devices", Document.class)) {
