@@ -118,6 +118,11 @@ public record FarmSummary(Instant startedAt, Instant finishedAt, String pool, St
                     device.platform(), device.profile() == null ? "-" : device.profile(), device.tries(),
                     seconds(device.busyMillis()), state));
         }
+        for (DeviceTelemetry t : telemetry) {
+            out.append(String.format(Locale.ROOT, "  %-22s telemetry: %d emitted, %d stored, %d duplicates absorbed, "
+                    + "%d lost, %d waiting%s%n", t.device(), t.emitted(), t.stored(), t.duplicates(), t.lost(),
+                    t.waiting(), pushes(t.pushes())));
+        }
         for (ScenarioRun run : scenarios) {
             if (run.outcome() == Outcome.PASSED || run.outcome() == Outcome.SKIPPED) {
                 continue;
@@ -133,6 +138,16 @@ public record FarmSummary(Instant startedAt, Instant finishedAt, String pool, St
             out.append("  PROBLEM ").append(problem).append(System.lineSeparator());
         }
         return out.toString();
+    }
+
+    private static String pushes(DeviceTelemetry.Pushes p) {
+        if (p.targeted() == 0) {
+            return "";
+        }
+        Map<String, Long> delivery = p.deliveryLatency();
+        return String.format(Locale.ROOT, "; pushes: %d targeted, %d accepted, %d rejected, %d delivered, %d opened%s",
+                p.targeted(), p.accepted(), p.rejected(), p.delivered(), p.opened(),
+                delivery.get("n") == 0 ? "" : " (delivery p50 " + delivery.get("p50") + " ms)");
     }
 
     /** The tries behind a verdict, in one line: "failed on pixel-7 (AssertionError: ...), passed on iphone-se". */

@@ -63,6 +63,9 @@ class FarmSummaryTest {
                 DeviceTelemetry.none("iphone-se").plus(6, 6, 0, 0, 0, 0)
                         .plus(new DeviceTelemetry.Pushes(1, 1, 1, 0, 0, 0, List.of(), List.of()))));
         summary.writeHtml(file);
+        assertThat(summary.toText()).contains("  pixel-7                telemetry: 12 emitted, 10 stored, 1 duplicates "
+                + "absorbed, 2 lost, 0 waiting; pushes: 3 targeted, 2 accepted, 1 rejected, 2 delivered, 1 opened "
+                + "(delivery p50 300 ms)").contains("iphone-se              telemetry: 6 emitted");
         summary.writeJson(dir.resolve("out/farm-summary.json"));
         assertThat(Files.readString(dir.resolve("out/farm-summary.json")))
                 .contains("\"deliveryLatencyMillis\" : {\n        \"n\" : 2,\n        \"p50\" : 300,")
