@@ -335,9 +335,12 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
 
     /** The device's own time zone and locale, set through DevTools so that each device can differ. */
     void applyEmulation() {
-        // Leave the start page (Chromium's new-tab page, a WebUI page in a process of its own) before the app comes:
-        // a document committed by the navigation out of it can miss the profile's touch screen (maxTouchPoints 0).
-        driver.get("about:blank");
+        // The app must not come straight from Chromium's new-tab page (a WebUI page in a process of its own): the
+        // document committed on the way out of it can miss the profile's touch screen (maxTouchPoints 0). Sessions
+        // start on about:blank (WebEmulatedProvider.startsBlank); one that did not (a grid node's) is moved there.
+        if (!"about:blank".equals(driver.getCurrentUrl())) {
+            driver.get("about:blank");
+        }
         if (timeZone != null) {
             setTimeZone(timeZone);
         }

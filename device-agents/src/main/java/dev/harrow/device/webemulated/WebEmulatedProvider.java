@@ -12,7 +12,10 @@ import dev.harrow.device.runtime.WorkDirs;
 import io.appium.java_client.AppiumClientConfig;
 import io.appium.java_client.chromium.ChromiumDriver;
 import io.appium.java_client.chromium.options.ChromiumOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URL;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,7 +89,7 @@ public final class WebEmulatedProvider implements DeviceProvider {
         boolean local = dirs != null;
         int chromedriverPort = local ? FreePorts.next()
                 : REMOTE_PORT_BASE + ThreadLocalRandom.current().nextInt(REMOTE_PORT_SPAN);
-        Path profile = local ? dirs.dir("devices", spec.name(), "profile-" + chromedriverPort) : null;
+        Path profile = local ? startsBlank(dirs.dir("devices", spec.name(), "profile-" + chromedriverPort)) : null;
         ChromiumOptions options = options(spec, chromedriverPort, profile, local);
         stereotype.forEach(options::setCapability);
         spec.capabilities().forEach(options::setCapability);
@@ -111,6 +114,26 @@ public final class WebEmulatedProvider implements DeviceProvider {
                     + firstLine(e.getMessage()), e);
         }
         return device;
+    }
+
+    /**
+     * Makes a fresh profile open its first tab on about:blank. Given a profile of ours, ChromeDriver no longer starts
+     * Chromium on a blank page (and drops a start URL among the arguments), so Chromium opens its new-tab page: a
+     * WebUI page that reaches for the network, which takes seconds to load and to leave, and a page committed on
+     * the way out of it can miss the emulated touch screen. The profile's startup preference says where to start.
+     */
+    static Path startsBlank(Path profile) {
+        Path preferences = profile.resolve("Default").resolve("Preferences");
+        if (Files.notExists(preferences)) {
+            try {
+                Files.createDirectories(preferences.getParent());
+                Files.writeString(preferences,
+                        "{\"session\":{\"restore_on_startup\":4,\"startup_urls\":[\"about:blank\"]}}");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + preferences, e);
+            }
+        }
+        return profile;
     }
 
     static ChromiumOptions options(DeviceSpec spec, int chromedriverPort, Path profile, boolean local) {
