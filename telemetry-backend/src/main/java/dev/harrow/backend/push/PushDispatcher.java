@@ -129,10 +129,14 @@ public final class PushDispatcher implements AutoCloseable {
         // Every batch of the round goes out before any result is awaited, so that the gateways work in parallel;
         // a batch of a cancelled message, or past its TTL, is not sent (its future stays null).
         List<CompletableFuture<List<SendResult>>> sends = new ArrayList<>(claimed.size());
+        // When each batch's answers came back: latencies to the apps' receipts start there, not at the write.
+        List<CompletableFuture<Instant>> answered = new ArrayList<>(claimed.size());
         for (PushOutbox.Claimed batch : claimed) {
             PushMessage message = messages.get(batch.messageId());
             boolean live = message != null && !message.cancelled() && !now.isAfter(batch.expiresAt());
-            sends.add(live ? send(gateway(batch.platform()), batch, message) : null);
+            CompletableFuture<List<SendResult>> send = live ? send(gateway(batch.platform()), batch, message) : null;
+            sends.add(send);
+            answered.add(send == null ? null : send.handle((r, e) -> clock.instant()));
         }
         List<PushOutbox.Settled> settled = new ArrayList<>(claimed.size());
         List<Map.Entry<String, Map.Entry<PushOutbox.Target, SendResult>>> deadTokens = new ArrayList<>();
@@ -146,10 +150,11 @@ public final class PushDispatcher implements AutoCloseable {
                 DeliveryState state = cancelled ? DeliveryState.CANCELLED : DeliveryState.EXPIRED;
                 String why = cancelled ? "cancelled" : "ttl passed";
                 settled.add(new PushOutbox.Settled(batch, batch.targets().stream()
-                        .map(t -> new PushOutbox.Outcome(t, state, why, null)).toList(), null, null));
+                        .map(t -> new PushOutbox.Outcome(t, state, why, null, null)).toList(), null, null));
                 continue;
             }
             List<SendResult> results = await(sends.get(b), batch, gateway(batch.platform()).name());
+            Instant at = answered.get(b).getNow(clock.instant());
             List<PushOutbox.Outcome> outcomes = new ArrayList<>(results.size());
             Duration wait = Duration.ZERO;
             String retryReason = null;
@@ -157,7 +162,7 @@ public final class PushDispatcher implements AutoCloseable {
             for (int i = 0; i < results.size(); i++) {
                 PushOutbox.Target target = batch.targets().get(i);
                 SendResult r = results.get(i);
-                outcomes.add(outcome(target, r, lastAttempt));
+                outcomes.add(outcome(target, r, lastAttempt, at));
                 if (r.outcome() == SendResult.Outcome.RETRY && !lastAttempt) {
                     Duration d = delay(batch.attempts() + 1, r.retryAfter());
                     wait = d.compareTo(wait) > 0 ? d : wait;
@@ -193,12 +198,13 @@ public final class PushDispatcher implements AutoCloseable {
         return batch.targets().stream().map(t -> result).toList();
     }
 
-    private static PushOutbox.Outcome outcome(PushOutbox.Target target, SendResult r, boolean lastAttempt) {
+    private static PushOutbox.Outcome outcome(PushOutbox.Target target, SendResult r, boolean lastAttempt,
+                                              Instant at) {
         return switch (r.outcome()) {
-            case ACCEPTED -> new PushOutbox.Outcome(target, DeliveryState.ACCEPTED, null, r.gatewayId());
-            case REJECTED -> new PushOutbox.Outcome(target, DeliveryState.REJECTED, r.reason(), null);
+            case ACCEPTED -> new PushOutbox.Outcome(target, DeliveryState.ACCEPTED, null, r.gatewayId(), at);
+            case REJECTED -> new PushOutbox.Outcome(target, DeliveryState.REJECTED, r.reason(), null, at);
             case RETRY -> new PushOutbox.Outcome(target, lastAttempt ? DeliveryState.FAILED : DeliveryState.PENDING,
-                    r.reason(), null);
+                    r.reason(), null, at);
         };
     }
 

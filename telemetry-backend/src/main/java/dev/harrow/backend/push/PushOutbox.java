@@ -96,8 +96,11 @@ public final class PushOutbox {
                           String claim, List<Target> targets) {
     }
 
-    /** What became of one device's copy: a final state, or {@link DeliveryState#PENDING} to try again. */
-    public record Outcome(Target target, DeliveryState state, String reason, String gatewayId) {
+    /**
+     * What became of one device's copy: a final state, or {@link DeliveryState#PENDING} to try again; {@code at} is
+     * when the gateway answered (null: when it is written down), from which push latencies are measured.
+     */
+    public record Outcome(Target target, DeliveryState state, String reason, String gatewayId, Instant at) {
     }
 
     /**
@@ -390,7 +393,8 @@ public final class PushOutbox {
                     again.add(new Document("d", o.target().deviceId()).append("t", o.target().token()));
                 } else {
                     finals.add(new Document("d", o.target().deviceId()).append("s", o.state().name())
-                            .append("r", o.reason()).append("g", o.gatewayId()).append("at", Date.from(now)));
+                            .append("r", o.reason()).append("g", o.gatewayId())
+                            .append("at", Date.from(o.at() == null ? now : o.at())));
                 }
             }
             List<Bson> set = new ArrayList<>(List.of(Updates.set("devices", again), Updates.set("size", again.size()),
