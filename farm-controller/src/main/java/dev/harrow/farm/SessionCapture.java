@@ -15,7 +15,6 @@ import dev.harrow.farm.schedule.AttemptResult;
 import dev.harrow.reports.allure.RunAttempt;
 import dev.harrow.reports.summary.DeviceTelemetry;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -120,14 +119,12 @@ final class SessionCapture {
         List<Long> delivery = new ArrayList<>();
         List<Long> open = new ArrayList<>();
         for (JsonNode copy : found.path("deliveries")) {
-            Instant sent = instant(copy.get("sentAt"));
-            Instant delivered = instant(copy.get("deliveredAt"));
-            Instant opened = instant(copy.get("openedAt"));
-            if (sent != null && delivered != null) {
-                delivery.add(Math.max(0, Duration.between(sent, delivered).toMillis()));
+            // The backend's own latencies, per push, so that percentiles can be taken over all of a device's tries.
+            if (copy.path("deliveredAfterMillis").isNumber()) {
+                delivery.add(copy.get("deliveredAfterMillis").asLong());
             }
-            if (sent != null && opened != null) {
-                open.add(Math.max(0, Duration.between(sent, opened).toMillis()));
+            if (copy.path("openedAfterMillis").isNumber()) {
+                open.add(copy.get("openedAfterMillis").asLong());
             }
         }
         tally.merge(device, DeviceTelemetry.none(device).plus(new DeviceTelemetry.Pushes(
@@ -135,10 +132,6 @@ final class SessionCapture {
                 counts.path("rejected").asLong(), counts.path("delivered").asLong(), counts.path("opened").asLong(),
                 delivery, open)), DeviceTelemetry::plus);
         return found;
-    }
-
-    private static Instant instant(JsonNode node) {
-        return node == null || !node.isTextual() ? null : Instant.parse(node.asText());
     }
 
     private static long number(Map<String, Object> map, String key) {

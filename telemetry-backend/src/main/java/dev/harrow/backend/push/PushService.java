@@ -21,13 +21,17 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Date;
 import java.util.Deque;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -241,8 +245,13 @@ public final class PushService implements AutoCloseable {
 
     private static List<Long> latencies(Map<String, Instant> sentAt, Map<String, Instant> receipts) {
         List<Long> out = new ArrayList<>();
-        receipts.forEach((device, at) -> out.add(Math.max(0, Duration.between(sentAt.get(device), at).toMillis())));
+        receipts.forEach((key, at) -> out.add(millisBetween(sentAt.get(key), at)));
         return out;
+    }
+
+    /** A receipt's latency; a device clock behind the backend's reads 0, not a negative figure. */
+    private static Long millisBetween(Instant sent, Instant receipt) {
+        return sent == null || receipt == null ? null : Math.max(0, Duration.between(sent, receipt).toMillis());
     }
 
     /**
@@ -251,10 +260,10 @@ public final class PushService implements AutoCloseable {
      */
     public Map<String, Object> deliveries(String appId, String deviceId, Instant since, int limit)
             throws StoreUnavailableException {
-        List<org.bson.Document> copies = outbox.deliveriesTo(appId, deviceId, since, limit);
+        List<Document> copies = outbox.deliveriesTo(appId, deviceId, since, limit);
         Map<String, Instant> sentAt = new LinkedHashMap<>();
-        Map<DeliveryState, Long> byState = new java.util.EnumMap<>(DeliveryState.class);
-        for (org.bson.Document copy : copies) {
+        Map<DeliveryState, Long> byState = new EnumMap<>(DeliveryState.class);
+        for (Document copy : copies) {
             DeliveryState state = DeliveryState.valueOf(copy.getString("state"));
             byState.merge(state, 1L, Long::sum);
             if (state == DeliveryState.ACCEPTED) {
@@ -264,7 +273,7 @@ public final class PushService implements AutoCloseable {
         Receipts receipts = Receipts.of(events.pushReceipts(appId, deviceId, sentAt.keySet()),
                 r -> String.valueOf(r.props().get(MongoEventStore.PUSH_MESSAGE_ID)), sentAt);
         List<Map<String, Object>> list = new ArrayList<>(copies.size());
-        for (org.bson.Document copy : copies) {
+        for (Document copy : copies) {
             Map<String, Object> one = new LinkedHashMap<>();
             String messageId = copy.getString("message");
             one.put("messageId", messageId);
@@ -275,6 +284,8 @@ public final class PushService implements AutoCloseable {
             one.put("sentAt", sentAt.get(messageId));
             one.put("deliveredAt", receipts.delivered().get(messageId));
             one.put("openedAt", receipts.opened().get(messageId));
+            one.put("deliveredAfterMillis", millisBetween(sentAt.get(messageId), receipts.delivered().get(messageId)));
+            one.put("openedAfterMillis", millisBetween(sentAt.get(messageId), receipts.opened().get(messageId)));
             list.add(one);
         }
         Map<String, Object> c = new LinkedHashMap<>();
@@ -302,7 +313,7 @@ public final class PushService implements AutoCloseable {
         return out;
     }
 
-    private static Instant instant(java.util.Date date) {
+    private static Instant instant(Date date) {
         return date == null ? null : date.toInstant();
     }
 
@@ -311,7 +322,7 @@ public final class PushService implements AutoCloseable {
      * message of one device), counting only copies a gateway accepted.
      */
     private record Receipts(Map<String, Instant> delivered, Map<String, Instant> opened) {
-        static Receipts of(List<TelemetryEvent> receipts, java.util.function.Function<TelemetryEvent, String> key,
+        static Receipts of(List<TelemetryEvent> receipts, Function<TelemetryEvent, String> key,
                            Map<String, Instant> sentAt) {
             Receipts out = new Receipts(new LinkedHashMap<>(), new LinkedHashMap<>());
             for (TelemetryEvent receipt : receipts) {
@@ -333,7 +344,7 @@ public final class PushService implements AutoCloseable {
     }
 
     /** One delivery, as stored: for people asking "what happened to the push on this device?". */
-    public Optional<org.bson.Document> delivery(String appId, String messageId, String deviceId) {
+    public Optional<Document> delivery(String appId, String messageId, String deviceId) {
         return message(appId, messageId).flatMap(m -> outbox.delivery(messageId, deviceId));
     }
 

@@ -172,6 +172,8 @@ class PushSandboxTest {
                 .containsExactly(first, second);
         assertThat(mine.get("deliveries").get(0).get("state").asText()).isEqualTo("accepted");
         assertThat(mine.get("deliveries").get(0).get("openedAt").asText()).isEqualTo(sent.plusMillis(4000).toString());
+        assertThat(mine.get("deliveries").get(0).get("deliveredAfterMillis").asLong()).isEqualTo(1500);
+        assertThat(mine.get("deliveries").get(1).get("deliveredAfterMillis").isNull()).as("rejected: none").isTrue();
         assertThat(mine.get("deliveries").get(1).get("state").asText()).isEqualTo("rejected");
         assertThat(mine.get("deliveries").get(1).get("reason").asText()).isEqualTo("DeviceTokenNotForTopic");
 
