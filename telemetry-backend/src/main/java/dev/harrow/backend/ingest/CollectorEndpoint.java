@@ -185,7 +185,7 @@ public final class CollectorEndpoint {
         if (stored.duplicates() > 0) {
             metrics.duplicates(appId, stored.duplicates());
         }
-        ex.respondJson(200, new IngestReply(stored.accepted(), stored.duplicates(), rejected));
+        ex.respondJson(200, new IngestReply(stored.accepted(), stored.duplicates(), rejected, stored.deadLettered()));
         return 200;
     }
 

@@ -4,9 +4,12 @@ import dev.harrow.backend.config.Secrets;
 import dev.harrow.backend.event.TelemetryEvent;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -142,6 +145,57 @@ public final class RedisSpillQueue implements SpillQueue {
             String value = redis.get(EVENT_COUNT);
             return value == null ? 0L : Math.max(0L, Long.parseLong(value));
         });
+    }
+
+    @Override
+    public Optional<Instant> oldestSpilledAt() throws SpillUnavailableException {
+        return run(() -> {
+            List<StreamEntry> first = redis.xrange(STREAM, StreamEntryID.MINIMUM_ID, StreamEntryID.MAXIMUM_ID, 1);
+            // A stream entry's id starts with the server's clock at XADD, in milliseconds.
+            return first.isEmpty() ? Optional.<Instant>empty()
+                    : Optional.of(Instant.ofEpochMilli(first.get(0).getID().getTime()));
+        });
+    }
+
+    @Override
+    public void holdDeadLetter(List<TelemetryEvent> events, String error) throws SpillUnavailableException {
+        String payload = codec.encode(events);
+        run(() -> redis.xadd(DEAD_LETTERS, XAddParams.xAddParams(),
+                Map.of("b", payload, "n", Integer.toString(events.size()), "error", error)));
+    }
+
+    @Override
+    public List<SpillDeadLetter> deadLetters(int limit) throws SpillUnavailableException {
+        return run(() -> {
+            List<SpillDeadLetter> out = new ArrayList<>();
+            for (StreamEntry entry : redis.xrange(DEAD_LETTERS, StreamEntryID.MINIMUM_ID, StreamEntryID.MAXIMUM_ID, limit)) {
+                Map<String, String> fields = entry.getFields() == null ? Map.of() : entry.getFields();
+                Instant at = Instant.ofEpochMilli(entry.getID().getTime());
+                String error = fields.getOrDefault("error", "the spilled batch could not be read back");
+                try {
+                    String payload = fields.get("b");
+                    out.add(new SpillDeadLetter(entry.getID().toString(), at, error,
+                            payload == null ? List.of() : codec.decode(payload)));
+                } catch (IllegalStateException unreadable) {
+                    out.add(new SpillDeadLetter(entry.getID().toString(), at, error, List.of()));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public long deadLetterCount() throws SpillUnavailableException {
+        return run(() -> redis.xlen(DEAD_LETTERS));
+    }
+
+    @Override
+    public void removeDeadLetters(Collection<String> ids) throws SpillUnavailableException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        StreamEntryID[] entries = ids.stream().map(StreamEntryID::new).toArray(StreamEntryID[]::new);
+        run(() -> redis.xdel(DEAD_LETTERS, entries));
     }
 
     @Override

@@ -19,10 +19,10 @@ import java.util.UUID;
  * A batch of events as the spill holds it: compact JSON with the stored field names. Props are read back through
  * {@link StorableProps}, so a drained event is stored exactly as if it had gone straight to MongoDB.
  */
-final class SpillCodec {
+public final class SpillCodec {
     private final ObjectMapper json = Json.mapper();
 
-    String encode(List<TelemetryEvent> events) {
+    public String encode(List<TelemetryEvent> events) {
         ArrayNode array = json.createArrayNode();
         for (TelemetryEvent e : events) {
             ObjectNode node = array.addObject();
@@ -47,7 +47,7 @@ final class SpillCodec {
         }
     }
 
-    List<TelemetryEvent> decode(String payload) {
+    public List<TelemetryEvent> decode(String payload) {
         try {
             JsonNode array = json.readTree(payload);
             List<TelemetryEvent> events = new ArrayList<>(array.size());

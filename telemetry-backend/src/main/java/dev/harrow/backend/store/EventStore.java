@@ -17,6 +17,15 @@ public interface EventStore extends AutoCloseable {
      */
     AppendResult append(List<TelemetryEvent> events) throws StoreUnavailableException;
 
+    /**
+     * Stores {@code events} as {@link #append} does, but traces every failure to the events at fault while the store
+     * answers, so that a batch that keeps failing is settled instead of tried for ever. Stores that cannot tell
+     * (the default) append as usual.
+     */
+    default AppendResult appendIsolating(List<TelemetryEvent> events) throws StoreUnavailableException {
+        return append(events);
+    }
+
     /** Stored events matching {@code query}, oldest first. */
     List<TelemetryEvent> find(EventQuery query) throws StoreUnavailableException;
 

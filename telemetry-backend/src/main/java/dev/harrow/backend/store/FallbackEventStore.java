@@ -62,7 +62,7 @@ public final class FallbackEventStore implements EventStore {
         try {
             spill.append(events);
             metrics.storeWrite("redis", true, System.nanoTime() - start);
-            return new AppendResult(events.size(), 0, true);
+            return AppendResult.spilled(events.size());
         } catch (SpillUnavailableException e) {
             metrics.storeWrite("redis", false, System.nanoTime() - start);
             StoreUnavailableException failure = new StoreUnavailableException(

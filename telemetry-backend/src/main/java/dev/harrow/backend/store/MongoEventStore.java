@@ -1,15 +1,11 @@
 package dev.harrow.backend.store;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoException;
-import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Sorts;
 import dev.harrow.backend.event.TelemetryEvent;
 import java.util.ArrayList;
@@ -35,6 +31,7 @@ public final class MongoEventStore implements EventStore {
     private final String database;
     private final Map<StoredKind, MongoCollection<Document>> collections = new EnumMap<>(StoredKind.class);
     private final Runnable durable;
+    private final DeadLetters deadLetters;
     private volatile Consumer<List<TelemetryEvent>> onStored = fresh -> { };
 
     /**
@@ -48,6 +45,8 @@ public final class MongoEventStore implements EventStore {
         for (StoredKind kind : StoredKind.values()) {
             collections.put(kind, client.getDatabase(database).getCollection(kind.collection()));
         }
+        this.deadLetters = new DeadLetters(client.getDatabase(database).getCollection(DeadLetters.COLLECTION),
+                java.time.Clock.systemUTC());
     }
 
     /** Indexes for the query patterns: a device's timeline, and a type over time, in every collection. */
@@ -101,36 +100,107 @@ public final class MongoEventStore implements EventStore {
 
     @Override
     public AppendResult append(List<TelemetryEvent> batch) throws StoreUnavailableException {
+        return append(batch, false);
+    }
+
+    /**
+     * The drain's last resort for a batch that keeps failing while the store answers: every error, even one that
+     * looks like unavailability, is traced to the documents at fault (as long as the store answers a ping), which
+     * are dead-lettered, so that no batch is tried for ever.
+     */
+    @Override
+    public AppendResult appendIsolating(List<TelemetryEvent> batch) throws StoreUnavailableException {
+        return append(batch, true);
+    }
+
+    private AppendResult append(List<TelemetryEvent> batch, boolean isolate) throws StoreUnavailableException {
         if (batch.isEmpty()) {
             return AppendResult.NOTHING;
         }
-        Map<StoredKind, List<Document>> byKind = new EnumMap<>(StoredKind.class);
-        Map<StoredKind, List<TelemetryEvent>> eventsByKind = new EnumMap<>(StoredKind.class);
-        for (TelemetryEvent event : batch) {
-            StoredKind kind = StoredKind.forType(event.type());
-            byKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(EventDocuments.toDocument(event));
-            eventsByKind.computeIfAbsent(kind, k -> new ArrayList<>()).add(event);
-        }
-        int duplicates = 0;
-        List<TelemetryEvent> fresh = new ArrayList<>(batch.size());
+        Resolution resolution = store(batch, isolate);
         try {
-            for (Map.Entry<StoredKind, List<Document>> entry : byKind.entrySet()) {
-                Set<Integer> already = insert(collections.get(entry.getKey()), entry.getValue());
-                duplicates += already.size();
-                List<TelemetryEvent> events = eventsByKind.get(entry.getKey());
-                for (int i = 0; i < events.size(); i++) {
-                    if (!already.contains(i)) {
-                        fresh.add(events.get(i));
-                    }
-                }
+            if (!resolution.refused().isEmpty()) {
+                deadLetters.hold(resolution.refused());
             }
             durable.run();
         } catch (MongoException | IllegalStateException e) {
             throw new StoreUnavailableException("MongoDB unavailable: " + e.getMessage(), e);
         }
         // Only events stored for the first time: a batch sent again must not count twice downstream.
-        onStored.accept(fresh);
-        return AppendResult.stored(batch.size() - duplicates, duplicates);
+        onStored.accept(resolution.fresh());
+        int refused = resolution.refused().size();
+        return new AppendResult(resolution.fresh().size() + refused, resolution.duplicates().size(), false, refused);
+    }
+
+    /** What one write did to each event of a batch. */
+    private record Resolution(List<TelemetryEvent> fresh, List<TelemetryEvent> duplicates,
+                              List<DeadLetters.Refusal> refused) {
+    }
+
+    /** Inserts a batch, kind by kind, and accounts for every event (not yet committed). */
+    private Resolution store(List<TelemetryEvent> batch, boolean isolate) throws StoreUnavailableException {
+        Map<StoredKind, List<TelemetryEvent>> byKind = new EnumMap<>(StoredKind.class);
+        for (TelemetryEvent event : batch) {
+            byKind.computeIfAbsent(StoredKind.forType(event.type()), k -> new ArrayList<>()).add(event);
+        }
+        Resolution resolution = new Resolution(new ArrayList<>(batch.size()), new ArrayList<>(),
+                new ArrayList<>());
+        for (Map.Entry<StoredKind, List<TelemetryEvent>> entry : byKind.entrySet()) {
+            List<TelemetryEvent> events = entry.getValue();
+            List<Document> docs = new ArrayList<>(events.size());
+            for (TelemetryEvent event : events) {
+                docs.add(EventDocuments.toDocument(event));
+            }
+            BatchInsert.Outcome outcome = new BatchInsert(collections.get(entry.getKey()), isolate, this::ping)
+                    .insert(docs);
+            for (int i = 0; i < events.size(); i++) {
+                if (outcome.duplicates().contains(i)) {
+                    resolution.duplicates().add(events.get(i));
+                } else if (outcome.refused().containsKey(i)) {
+                    resolution.refused().add(new DeadLetters.Refusal(events.get(i), outcome.refused().get(i)));
+                } else {
+                    resolution.fresh().add(events.get(i));
+                }
+            }
+        }
+        return resolution;
+    }
+
+    /** The dead letters of this store: events it refused, kept for an operator. */
+    public DeadLetters deadLetters() {
+        return deadLetters;
+    }
+
+    /**
+     * Tries dead letters again: those now stored (or found already stored) leave the list, those refused again stay
+     * with the new error. Returns what the retry did.
+     */
+    public AppendResult retryDeadLetters(Collection<String> ids) throws StoreUnavailableException {
+        List<DeadLetter> letters = deadLetters.find(ids);
+        List<TelemetryEvent> events = letters.stream().map(DeadLetter::event).filter(java.util.Objects::nonNull)
+                .toList();
+        Resolution resolution = store(events, true);
+        Set<String> refusedAgain = new HashSet<>();
+        resolution.refused().forEach(r -> refusedAgain.add(r.event().storageId()));
+        try {
+            if (!resolution.refused().isEmpty()) {
+                deadLetters.hold(resolution.refused());
+            }
+            durable.run();
+            List<String> settled = new ArrayList<>();
+            for (DeadLetter letter : letters) {
+                if (letter.event() != null && !refusedAgain.contains(letter.event().storageId())) {
+                    settled.add(letter.id());
+                }
+            }
+            deadLetters.settle(settled);
+            durable.run();
+        } catch (MongoException | IllegalStateException e) {
+            throw new StoreUnavailableException("MongoDB unavailable: " + e.getMessage(), e);
+        }
+        onStored.accept(resolution.fresh());
+        int refused = resolution.refused().size();
+        return new AppendResult(resolution.fresh().size() + refused, resolution.duplicates().size(), false, refused);
     }
 
     /**
@@ -150,35 +220,6 @@ public final class MongoEventStore implements EventStore {
             }
         } catch (MongoException e) {
             throw new StoreUnavailableException("MongoDB unavailable: " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Inserts; returns the positions of the documents that were already there. Any other failure fails the whole
-     * batch.
-     */
-    private static Set<Integer> insert(MongoCollection<Document> collection, List<Document> docs)
-            throws StoreUnavailableException {
-        try {
-            collection.insertMany(docs, new InsertManyOptions().ordered(false));
-            return Set.of();
-        } catch (MongoBulkWriteException e) {
-            // Duplicates come from the write errors, not from getInsertedCount(), which some servers get wrong
-            // after a partial failure.
-            Set<Integer> duplicates = new HashSet<>();
-            for (BulkWriteError error : e.getWriteErrors()) {
-                if (ErrorCategory.fromErrorCode(error.getCode()) == ErrorCategory.DUPLICATE_KEY) {
-                    duplicates.add(error.getIndex());
-                } else {
-                    // Some events may be stored and some not: acknowledge none. The client sends the batch again
-                    // and the stored ones come back as duplicates.
-                    throw new StoreUnavailableException("write failed: " + error.getMessage(), e);
-                }
-            }
-            if (e.getWriteConcernError() != null) {
-                throw new StoreUnavailableException("write concern failed: " + e.getWriteConcernError().getMessage(), e);
-            }
-            return duplicates;
         }
     }
 
