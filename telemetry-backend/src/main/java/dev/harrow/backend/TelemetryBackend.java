@@ -34,6 +34,9 @@ import dev.harrow.backend.store.FallbackEventStore;
 import dev.harrow.backend.store.MongoEventStore;
 import dev.harrow.backend.store.SpillDrainer;
 import dev.harrow.backend.store.StoreCircuitBreaker;
+import dev.harrow.backend.store.WriteReadiness;
+import dev.harrow.backend.store.DeadLetters;
+import dev.harrow.backend.admin.DeadLetterEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -45,7 +48,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -150,16 +152,30 @@ public final class TelemetryBackend implements AutoCloseable {
                 drainer = new SpillDrainer(spill, mongo, breaker, metrics, resilience.drainBatches()).start();
                 started.push(drainer);
             }
+            mongo.deadLetters().fallback(spill).reportTo(metrics);
             StoreHealth health = new StoreHealth(Duration.ofSeconds(1), metrics).watch(MONGODB, mongo::ping);
             if (spill != null) {
                 health.watch(REDIS, spill::ping);
             }
+            health.alsoRefresh(mongo.deadLetters()::refreshPending);
             started.push(health.start());
             IndexCreation.startFor(mongo, started);
+            WriteReadiness readiness = new WriteReadiness(health, breaker, drainer, mongo.deadLetters(), MONGODB,
+                    REDIS);
 
             SpillDrainer drainerRef = drainer;
             metrics.gauge("harrow_spill_depth_events", "Events waiting in the Redis spill for MongoDB.",
                     () -> drainerRef == null ? 0 : drainerRef.lastDepth() < 0 ? Double.NaN : drainerRef.lastDepth());
+            metrics.gauge("harrow_spill_oldest_age_seconds", "Age of the oldest batch waiting in the Redis spill.",
+                    () -> {
+                        java.time.Instant oldest = drainerRef == null ? null : drainerRef.oldestSpilledAt();
+                        return oldest == null ? 0 : Duration.between(oldest, java.time.Instant.now()).toMillis() / 1e3;
+                    });
+            metrics.gauge("harrow_spill_drain_rate_events_per_second",
+                    "Events moved from the Redis spill back to MongoDB per second, over the last minute.",
+                    () -> drainerRef == null ? 0 : drainerRef.drainRate());
+            metrics.gauge("harrow_dead_letters_pending", "Dead-lettered events waiting to be retried or dismissed.",
+                    readiness::deadLettersPending);
             metrics.gauge("harrow_circuit_open", "Whether writes skip MongoDB because it failed (1) or not (0).",
                     () -> breaker.state() == StoreCircuitBreaker.State.CLOSED ? 0 : 1, "store", MONGODB);
 
@@ -177,14 +193,15 @@ public final class TelemetryBackend implements AutoCloseable {
 
             DashboardEndpoint dashboard = new DashboardEndpoint();
 
-            boolean spillOn = spill != null;
             CollectorEndpoint collector = new CollectorEndpoint(config, store, clock, metrics);
             AdminEndpoint admin = new AdminEndpoint(config.adminToken(), store,
-                    () -> ingestStats(metrics, breaker, drainerRef, health));
+                    () -> ingestStats(metrics, breaker, readiness));
             FaultEndpoint faultEndpoint = new FaultEndpoint(config.adminToken(), faults);
-            HealthEndpoint healthEndpoint = new HealthEndpoint(
-                    () -> health.isUp(MONGODB) || (spillOn && health.isUp(REDIS)),
-                    () -> healthDetail(health, drainerRef, breaker));
+            DeadLetterEndpoint deadLetterApi = new DeadLetterEndpoint(config.adminToken(), mongo);
+            HealthEndpoint healthEndpoint = new HealthEndpoint(() -> {
+                WriteReadiness.Report report = readiness.report();
+                return new HealthEndpoint.Readiness(report.status(), report.reasons(), report.detail());
+            });
             ApiServer api = new ApiServer(config.http().host(), config.http().port(), config.http().workerThreads(),
                     Json.mapper())
                     .route("POST", CollectorEndpoint.PATH, collector::ingest)
@@ -199,6 +216,9 @@ public final class TelemetryBackend implements AutoCloseable {
                     .route("GET", DashboardEndpoint.CHARTS, dashboard::serve)
                     .route("GET", AdminEndpoint.EVENT_COUNT, admin::count)
                     .route("GET", AdminEndpoint.INGEST_STATS, admin::ingestStats)
+                    .route("GET", DeadLetterEndpoint.PATH, deadLetterApi::list)
+                    .route("POST", DeadLetterEndpoint.RETRY, deadLetterApi::retry)
+                    .route("POST", DeadLetterEndpoint.DISMISS, deadLetterApi::dismiss)
                     .route("GET", FaultEndpoint.PATH, faultEndpoint::list)
                     .route("POST", FaultEndpoint.PATH, faultEndpoint::change)
                     .route("GET", HealthEndpoint.LIVE, healthEndpoint::live)
@@ -264,17 +284,8 @@ public final class TelemetryBackend implements AutoCloseable {
         return uri.replaceFirst(Pattern.quote(hostPort), "127.0.0.1:" + proxy.port());
     }
 
-    private static Map<String, Object> healthDetail(StoreHealth health, SpillDrainer drainer,
-                                                    StoreCircuitBreaker breaker) {
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("stores", health.snapshot());
-        detail.put("spillDepth", drainer == null ? 0 : drainer.lastDepth());
-        detail.put("mongodbCircuit", breaker.state().name().toLowerCase(Locale.ROOT));
-        return detail;
-    }
-
     private static Map<String, Object> ingestStats(BackendMetrics metrics, StoreCircuitBreaker breaker,
-                                                   SpillDrainer drainer, StoreHealth health) {
+                                                   WriteReadiness readiness) {
         Map<String, Object> stats = new LinkedHashMap<>();
         stats.put("acceptedIntoStore", metrics.counterSum(BackendMetrics.ACCEPTED, "held_in", "store"));
         stats.put("acceptedIntoSpill", metrics.counterSum(BackendMetrics.ACCEPTED, "held_in", "spill"));
@@ -282,10 +293,11 @@ public final class TelemetryBackend implements AutoCloseable {
         stats.put("rejected", metrics.counterSum(BackendMetrics.REJECTED));
         stats.put("drained", metrics.counterValue(BackendMetrics.DRAINED));
         stats.put("drainDuplicates", metrics.counterValue(BackendMetrics.DRAIN_DUPLICATES));
-        stats.put("spillDepth", drainer == null ? 0 : drainer.lastDepth());
-        stats.put("mongodbCircuit", breaker.state().name().toLowerCase(Locale.ROOT));
+        stats.put("deadLettered", metrics.counterSum(DeadLetters.HELD));
         stats.put("circuitOpenings", breaker.timesOpened());
-        stats.put("stores", health.snapshot());
+        WriteReadiness.Report report = readiness.report();
+        stats.put("status", report.status());
+        stats.putAll(report.detail());
         return stats;
     }
 

@@ -2,24 +2,28 @@ package dev.harrow.backend.http;
 
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * {@code /health/live}: the process answers. {@code /health/ready}: a durable store accepts writes now (200), or
- * none does (503); the body says which store is up and how much waits in the spill.
+ * {@code /health/live}: the process answers. {@code /health/ready}: {@code ready} (200) when writes reach the store,
+ * {@code degraded} (200: writes are still taken) with the reasons when they do not all do so, {@code unavailable}
+ * (503) when no store takes writes. The body also carries the figures behind the verdict.
  */
 public final class HealthEndpoint {
     public static final String LIVE = "/health/live";
     public static final String READY = "/health/ready";
+    public static final String UNAVAILABLE = "unavailable";
 
-    private final BooleanSupplier ready;
-    private final Supplier<Map<String, Object>> detail;
+    /** What the readiness check found: a status, why it is not {@code ready}, and the figures. */
+    public record Readiness(String status, List<String> reasons, Map<String, Object> detail) {
+    }
 
-    public HealthEndpoint(BooleanSupplier ready, Supplier<Map<String, Object>> detail) {
-        this.ready = ready;
-        this.detail = detail;
+    private final Supplier<Readiness> readiness;
+
+    public HealthEndpoint(Supplier<Readiness> readiness) {
+        this.readiness = readiness;
     }
 
     public void live(ApiExchange ex) throws IOException {
@@ -27,10 +31,13 @@ public final class HealthEndpoint {
     }
 
     public void ready(ApiExchange ex) throws IOException {
-        boolean isReady = ready.getAsBoolean();
+        Readiness now = readiness.get();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", isReady ? "ready" : "unavailable");
-        body.putAll(detail.get());
-        ex.respondJson(isReady ? 200 : 503, body);
+        body.put("status", now.status());
+        if (!now.reasons().isEmpty()) {
+            body.put("reasons", now.reasons());
+        }
+        body.putAll(now.detail());
+        ex.respondJson(UNAVAILABLE.equals(now.status()) ? 503 : 200, body);
     }
 }

@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 public final class StoreHealth implements AutoCloseable {
     private final Map<String, BooleanSupplier> checks = new LinkedHashMap<>();
     private final Map<String, Boolean> up = new ConcurrentHashMap<>();
+    private final java.util.List<Runnable> refreshers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "harrow-store-health");
         t.setDaemon(true);
@@ -35,6 +36,16 @@ public final class StoreHealth implements AutoCloseable {
         up.put(store, safely(check));
         metrics.gauge("harrow_store_up", "Whether a store answered its last health check (1) or not (0).",
                 () -> Boolean.TRUE.equals(up.get(store)) ? 1 : 0, "store", store);
+        return this;
+    }
+
+    /**
+     * Also runs {@code refresh} after each round of checks: for figures that need a query (counts) but must be
+     * answered at once by probes and scrapes, which then read what it last found.
+     */
+    public StoreHealth alsoRefresh(Runnable refresh) {
+        refreshers.add(refresh);
+        refresh.run();
         return this;
     }
 
@@ -59,6 +70,13 @@ public final class StoreHealth implements AutoCloseable {
 
     private void checkAll() {
         checks.forEach((store, check) -> up.put(store, safely(check)));
+        for (Runnable refresh : refreshers) {
+            try {
+                refresh.run();
+            } catch (RuntimeException e) {
+                // a figure that cannot be refreshed keeps its last value
+            }
+        }
     }
 
     private static boolean safely(BooleanSupplier check) {

@@ -6,7 +6,10 @@ import dev.harrow.backend.spill.SpillQueue;
 import dev.harrow.backend.spill.SpillUnavailableException;
 import dev.harrow.backend.event.TelemetryEvent;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,11 +19,19 @@ import org.slf4j.LoggerFactory;
  * stored before a crash comes back as duplicates), then acknowledge them. A batch is never acknowledged before
  * MongoDB has it, so a drainer killed at any point loses nothing. Its attempts go through the breaker, so the
  * drainer is also the probe that finds MongoDB back when no client is writing.
+ *
+ * <p>The drain always moves forward: events the store refuses are dead-lettered by the store and the lease is
+ * settled; a lease that fails {@value #ISOLATE_AFTER} times while MongoDB answers its ping is written again with
+ * every failure traced to the events at fault ({@link EventStore#appendIsolating}), so no batch is tried for ever.
  */
 public final class SpillDrainer implements AutoCloseable {
     static final Duration IDLE_PAUSE = Duration.ofMillis(200);
     static final Duration FAILURE_PAUSE = Duration.ofSeconds(1);
     static final int MAX_EVENTS_PER_WRITE = 1000;
+    /** Failed attempts at one lease, while the store answers, before its events are written one fault at a time. */
+    static final int ISOLATE_AFTER = 3;
+    /** The spill counts as stalled when it holds events and moved none for this long. */
+    static final Duration STALL_AFTER = Duration.ofSeconds(30);
     private static final Logger log = LoggerFactory.getLogger(SpillDrainer.class);
 
     private final SpillQueue spill;
@@ -31,6 +42,11 @@ public final class SpillDrainer implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long lastDepth;
+    private volatile Instant oldestSpilledAt;
+    private volatile long lastProgressNanos = System.nanoTime();
+    private final DrainRate rate = new DrainRate(Duration.ofMinutes(1));
+    /** Failed attempts per lease, by the lease's first batch (a lease comes back in the same order). */
+    private final Map<String, Integer> failedAttempts = new HashMap<>();
 
     public SpillDrainer(SpillQueue spill, EventStore primary, StoreCircuitBreaker breaker, BackendMetrics metrics,
                         int batchesPerRound) {
@@ -53,11 +69,31 @@ public final class SpillDrainer implements AutoCloseable {
         return lastDepth;
     }
 
+    /** When the oldest waiting batch was spilled, at the last look; null when nothing waits. */
+    public Instant oldestSpilledAt() {
+        return oldestSpilledAt;
+    }
+
+    /** Events moved back to MongoDB per second, over the last minute. */
+    public double drainRate() {
+        return rate.perSecond(System.nanoTime());
+    }
+
+    /** Whether events wait in the spill and none moved for {@link #STALL_AFTER}: the drain is not moving. */
+    public boolean stalled() {
+        return lastDepth > 0 && System.nanoTime() - lastProgressNanos > STALL_AFTER.toNanos();
+    }
+
     private void loop() {
         long movedThisOutage = 0;
         while (running) {
             try {
-                lastDepth = spill.depth();
+                long depth = spill.depth();
+                if (depth == 0 || depth < lastDepth) {
+                    lastProgressNanos = System.nanoTime();
+                }
+                lastDepth = depth;
+                oldestSpilledAt = depth == 0 ? null : spill.oldestSpilledAt().orElse(null);
                 if (lastDepth == 0) {
                     if (movedThisOutage > 0) {
                         log.info("the spill is drained: {} events moved back to MongoDB", movedThisOutage);
@@ -100,14 +136,19 @@ public final class SpillDrainer implements AutoCloseable {
             pause(IDLE_PAUSE);
             return 0;
         }
+        String leaseKey = lease.batchIds().get(0);
+        boolean isolate = failedAttempts.getOrDefault(leaseKey, 0) >= ISOLATE_AFTER;
         int duplicates = 0;
+        int deadLettered = 0;
         long start = System.nanoTime();
         try {
             // Small spilled batches are leased many at a time; large ones are written back in bounded chunks.
             List<TelemetryEvent> events = lease.events();
             for (int from = 0; from < events.size(); from += MAX_EVENTS_PER_WRITE) {
-                duplicates += primary.append(events.subList(from, Math.min(events.size(),
-                        from + MAX_EVENTS_PER_WRITE))).duplicates();
+                List<TelemetryEvent> chunk = events.subList(from, Math.min(events.size(), from + MAX_EVENTS_PER_WRITE));
+                AppendResult result = isolate ? primary.appendIsolating(chunk) : primary.append(chunk);
+                duplicates += result.duplicates();
+                deadLettered += result.deadLettered();
             }
             metrics.storeWrite("mongodb", true, System.nanoTime() - start);
             breaker.recordSuccess();
@@ -115,13 +156,30 @@ public final class SpillDrainer implements AutoCloseable {
             // Not acknowledged: the lease stays with this instance and the next round tries it again.
             metrics.storeWrite("mongodb", false, System.nanoTime() - start);
             breaker.recordFailure();
+            if (primary.ping()) {
+                // The store answers, yet this lease failed: count it, so that it is isolated before long.
+                int attempts = failedAttempts.merge(leaseKey, 1, Integer::sum);
+                if (attempts == ISOLATE_AFTER) {
+                    log.warn("spilled batch {} failed {} times while MongoDB answers ({}); its events are written "
+                            + "again with every failure traced to the events at fault", leaseKey, attempts,
+                            e.getMessage());
+                }
+            }
             pause(FAILURE_PAUSE);
             return 0;
         }
         spill.acknowledge(lease);
-        metrics.drained(lease.events().size(), duplicates);
-        log.debug("drained {} spilled events ({} already in MongoDB)", lease.events().size(), duplicates);
-        return lease.events().size();
+        failedAttempts.remove(leaseKey);
+        int moved = lease.events().size();
+        metrics.drained(moved, duplicates);
+        rate.add(System.nanoTime(), moved);
+        lastProgressNanos = System.nanoTime();
+        if (deadLettered > 0) {
+            log.warn("drained {} spilled events; {} of them were refused by MongoDB and dead-lettered", moved,
+                    deadLettered);
+        }
+        log.debug("drained {} spilled events ({} already in MongoDB)", moved, duplicates);
+        return moved;
     }
 
     private void pause(Duration duration) {

@@ -69,8 +69,11 @@ class RedisFallbackTest {
         assertThat(json.readTree(spilled.body()).get("accepted").asInt()).isEqualTo(20);
         // a retry of the same batch while spilled is held again, and stored once all the same
         assertThat(send(duringOutage).statusCode()).isEqualTo(200);
-        JsonNode ready = json.readTree(http.request("GET", "/health/ready", Map.of()).body());
-        assertThat(ready.get("status").asText()).as("Redis still takes writes").isEqualTo("ready");
+        HttpResponse<String> readiness = http.request("GET", "/health/ready", Map.of());
+        JsonNode ready = json.readTree(readiness.body());
+        assertThat(readiness.statusCode()).as("Redis still takes writes: the instance stays in").isEqualTo(200);
+        assertThat(ready.get("status").asText()).as("but writes do not reach MongoDB").isEqualTo("degraded");
+        assertThat(ready.get("reasons").toString()).contains("Redis spill");
         await().atMost(Duration.ofSeconds(10)).until(() -> backend.metrics().scrape()
                 .contains("harrow_spill_depth_events 40"));
 
@@ -81,6 +84,8 @@ class RedisFallbackTest {
         assertThat(backend.metrics().counterValue(BackendMetrics.DRAINED)).isEqualTo(40);
         assertThat(backend.metrics().counterValue(BackendMetrics.DRAIN_DUPLICATES)).isEqualTo(20);
         assertThat(backend.metrics().counterSum(BackendMetrics.ACCEPTED, "held_in", "spill")).isEqualTo(40);
+        await().atMost(Duration.ofSeconds(10)).until(() -> json.readTree(http.request("GET", "/health/ready",
+                Map.of()).body()).get("status").asText().equals("ready"));
     }
 
     @Test
