@@ -20,9 +20,7 @@ import org.slf4j.LoggerFactory;
  * costs one size comparison per index; only an index whose size disagrees is walked.
  */
 final class IndexRepair {
-    /** How the H2 backend names a collection's documents and its index maps (mongo-java-server 1.x). */
-    private static final String DATA_PREFIX = "databases.";
-    private static final String INDEX_INFIX = "._index_";
+    private static final String DATA_PREFIX = EmbeddedStoreBackend.DATA_PREFIX;
     private static final Logger log = LoggerFactory.getLogger(IndexRepair.class);
 
     private IndexRepair() {
@@ -66,19 +64,20 @@ final class IndexRepair {
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static List<Repaired> check(MVStore store, String fullName, MongoCollection<?> collection) {
         List<Repaired> repaired = new ArrayList<>();
-        MVMap<Object, Document> documents = store.openMap(DATA_PREFIX + fullName);
+        MVMap<Object, Document> documents = EmbeddedStoreBackend.documents(store, fullName);
         for (Index<?> index : collection.getIndexes()) {
             boolean sparse = Boolean.TRUE.equals(index.toIndexDescription().get("sparse"));
             if (!index.isUnique() || sparse || index.getCount() == documents.sizeAsLong()) {
                 continue;
             }
-            String indexMapName = fullName + INDEX_INFIX + index.getName();
+            String indexMapName = EmbeddedStoreBackend.indexMapName(fullName, index.getName());
             if (!store.hasMap(indexMapName)) {
                 continue;
             }
-            MVMap<Object, Object> entries = store.openMap(indexMapName);
+            MVMap<de.bwaldvogel.mongo.backend.KeyValue, Object> entries =
+                    EmbeddedStoreBackend.indexEntries(store, indexMapName);
             int removed = 0;
-            for (Map.Entry<Object, Object> entry : new ArrayList<>(entries.entrySet())) {
+            for (Map.Entry<de.bwaldvogel.mongo.backend.KeyValue, Object> entry : new ArrayList<>(entries.entrySet())) {
                 if (!documents.containsKey(entry.getValue())) {
                     entries.remove(entry.getKey());
                     removed++;
