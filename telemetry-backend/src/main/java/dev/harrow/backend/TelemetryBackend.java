@@ -36,6 +36,8 @@ import dev.harrow.backend.store.SpillDrainer;
 import dev.harrow.backend.store.StoreCircuitBreaker;
 import dev.harrow.backend.store.WriteReadiness;
 import dev.harrow.backend.store.DeadLetters;
+import dev.harrow.backend.store.StorageFootprint;
+import dev.harrow.backend.store.EventRetention;
 import dev.harrow.backend.admin.DeadLetterEndpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -114,7 +116,7 @@ public final class TelemetryBackend implements AutoCloseable {
             Runnable durable = () -> { };
             EmbeddedMongo embedded = null;
             if (config.storage().embedded()) {
-                embedded = EmbeddedMongo.start(config.storage().dataDir());
+                embedded = EmbeddedMongo.start(config.storage().dataDir(), 0, config.storage().embeddedCacheMb());
                 started.push(embedded);
                 mongoUri = embedded.connectionString();
                 durable = embedded::commit;
@@ -186,6 +188,9 @@ public final class TelemetryBackend implements AutoCloseable {
                 started.push(push);
             }
 
+            if (config.storage().retentionDays() > 0) {
+                started.push(new EventRetention(mongo, config.storage().retentionDays(), clock, metrics).start());
+            }
             ActivityRollup rollup = new ActivityRollup(mongo.database(), config.analytics().zones(), metrics);
             mongo.onStored(rollup::accept);
             MetricsEndpoint metricsApi = new MetricsEndpoint(config,
@@ -194,8 +199,10 @@ public final class TelemetryBackend implements AutoCloseable {
             DashboardEndpoint dashboard = new DashboardEndpoint();
 
             CollectorEndpoint collector = new CollectorEndpoint(config, store, clock, metrics);
+            EmbeddedMongo embeddedRef = embedded;
             AdminEndpoint admin = new AdminEndpoint(config.adminToken(), store,
-                    () -> ingestStats(metrics, breaker, readiness));
+                    () -> ingestStats(metrics, breaker, readiness), () -> StorageFootprint.of(mongo.database(),
+                            embeddedRef == null ? 0 : embeddedRef.fileBytes()));
             FaultEndpoint faultEndpoint = new FaultEndpoint(config.adminToken(), faults);
             DeadLetterEndpoint deadLetterApi = new DeadLetterEndpoint(config.adminToken(), mongo);
             HealthEndpoint healthEndpoint = new HealthEndpoint(() -> {
@@ -216,6 +223,7 @@ public final class TelemetryBackend implements AutoCloseable {
                     .route("GET", DashboardEndpoint.CHARTS, dashboard::serve)
                     .route("GET", AdminEndpoint.EVENT_COUNT, admin::count)
                     .route("GET", AdminEndpoint.INGEST_STATS, admin::ingestStats)
+                    .route("GET", AdminEndpoint.STORAGE, admin::storage)
                     .route("GET", DeadLetterEndpoint.PATH, deadLetterApi::list)
                     .route("POST", DeadLetterEndpoint.RETRY, deadLetterApi::retry)
                     .route("POST", DeadLetterEndpoint.DISMISS, deadLetterApi::dismiss)

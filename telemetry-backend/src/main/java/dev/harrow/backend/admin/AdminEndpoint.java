@@ -15,22 +15,45 @@ import java.util.function.Supplier;
  * The admin API (bearer token): stored events, for people and for the scenarios that judge what an app sent.
  * {@code GET /admin/v1/events} and {@code GET /admin/v1/events/count} take {@code app}, {@code deviceId},
  * {@code type}, {@code since}, {@code until} (ISO-8601) and, for the list, {@code limit} (default 1000).
- * {@code GET /admin/v1/ingest} reports what the collector accepted, absorbed as duplicates, rejected and spilled.
+ * {@code GET /admin/v1/ingest} reports what the collector accepted, absorbed as duplicates, rejected and spilled;
+ * {@code GET /admin/v1/storage} what the store holds.
  */
 public final class AdminEndpoint {
     public static final String EVENTS = "/admin/v1/events";
     public static final String EVENT_COUNT = "/admin/v1/events/count";
     public static final String INGEST_STATS = "/admin/v1/ingest";
+    public static final String STORAGE = "/admin/v1/storage";
     static final int DEFAULT_LIMIT = 1000;
 
     private final AdminAuth auth;
     private final EventStore store;
     private final Supplier<Map<String, Object>> ingestStats;
+    private final StorageReport storage;
 
-    public AdminEndpoint(String adminToken, EventStore store, Supplier<Map<String, Object>> ingestStats) {
+    /** What the store holds, for {@code GET /admin/v1/storage}. */
+    @FunctionalInterface
+    public interface StorageReport {
+        Map<String, Object> get() throws StoreUnavailableException;
+    }
+
+    public AdminEndpoint(String adminToken, EventStore store, Supplier<Map<String, Object>> ingestStats,
+                         StorageReport storage) {
         this.auth = new AdminAuth(adminToken);
         this.store = store;
         this.ingestStats = ingestStats;
+        this.storage = storage;
+    }
+
+    /** {@code GET /admin/v1/storage}: documents and bytes per collection, and the embedded store's file. */
+    public void storage(ApiExchange ex) throws IOException {
+        if (!auth.check(ex)) {
+            return;
+        }
+        try {
+            ex.respondJson(200, storage.get());
+        } catch (StoreUnavailableException e) {
+            ex.respondError(503, "store_unavailable", "MongoDB cannot be asked now: " + e.getMessage());
+        }
     }
 
     public void ingestStats(ApiExchange ex) throws IOException {

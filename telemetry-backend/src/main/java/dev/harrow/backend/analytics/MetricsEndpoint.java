@@ -88,6 +88,13 @@ public final class MetricsEndpoint {
             }
             return;
         }
+        int retentionDays = config.storage().retentionDays();
+        if (retentionDays > 0) {
+            ex.respondError(409, "retention_on", "raw events older than " + retentionDays + " days are deleted "
+                    + "(HARROW_RETENTION_DAYS): a rebuild, which recomputes the rollups from the raw events, would "
+                    + "lose the metrics of those days; it is refused while retention is on");
+            return;
+        }
         Optional<ActivityRollup.Rebuild> started = rollup.startRebuild(store, app);
         if (started.isEmpty()) {
             ex.respondError(409, "rebuilding", "a rebuild of app " + app + " is running already");

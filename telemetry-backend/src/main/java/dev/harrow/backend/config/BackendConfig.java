@@ -128,9 +128,34 @@ public record BackendConfig(
      *
      * @param spillEnabled whether accepted batches go to a Redis spill while MongoDB cannot take them
      */
+    /**
+     * Where events are stored.
+     *
+     * @param embeddedCacheMb the embedded store's page cache, in megabytes ({@link #defaultCacheMb()} unless set)
+     * @param retentionDays raw events older than this many days (by their time) are deleted; the analytics
+     *        rollups are kept. 0: kept for ever (the default)
+     */
     public record StorageSettings(String mongodbUri, String database, Path dataDir, String redisUri,
-                                  boolean spillEnabled) {
+                                  boolean spillEnabled, int embeddedCacheMb, int retentionDays) {
+        public StorageSettings(String mongodbUri, String database, Path dataDir, String redisUri, boolean spillEnabled) {
+            this(mongodbUri, database, dataDir, redisUri, spillEnabled, defaultCacheMb(), 0);
+        }
+
+        /** An eighth of the heap this process may use, between 16 and 256 MB: sized for the machine. */
+        public static int defaultCacheMb() {
+            long heapMb = Runtime.getRuntime().maxMemory() / (1024 * 1024);
+            return (int) Math.max(16, Math.min(256, heapMb / 8));
+        }
+
         public StorageSettings {
+            if (embeddedCacheMb < 1 || embeddedCacheMb > 65_536) {
+                throw new ConfigException("storage.embeddedCacheMb / HARROW_STORE_CACHE_MB: must be 1-65536, was "
+                        + embeddedCacheMb);
+            }
+            if (retentionDays < 0 || retentionDays > 36_500) {
+                throw new ConfigException("storage.retentionDays / HARROW_RETENTION_DAYS: must be 0 (keep for ever)"
+                        + " to 36500, was " + retentionDays);
+            }
             if (database == null || !database.matches("[A-Za-z0-9_-]{1,38}")) {
                 throw new ConfigException("storage.database: must be 1-38 letters, digits, '_' or '-', was " + database);
             }
@@ -155,7 +180,12 @@ public record BackendConfig(
         }
 
         public StorageSettings withSpill(boolean enabled) {
-            return new StorageSettings(mongodbUri, database, dataDir, redisUri, enabled);
+            return new StorageSettings(mongodbUri, database, dataDir, redisUri, enabled, embeddedCacheMb,
+                    retentionDays);
+        }
+
+        public StorageSettings withRetentionDays(int days) {
+            return new StorageSettings(mongodbUri, database, dataDir, redisUri, spillEnabled, embeddedCacheMb, days);
         }
 
         @Override
@@ -163,7 +193,8 @@ public record BackendConfig(
             return "StorageSettings[mongodb=" + (mongodbUri == null ? "embedded" : Secrets.redactUri(mongodbUri))
                     + ", database=" + database + ", dataDir=" + (dataDir == null ? "(memory)" : dataDir)
                     + ", redis=" + (!spillEnabled ? "off" : redisUri == null ? "embedded" : Secrets.redactUri(redisUri))
-                    + "]";
+                    + (mongodbUri == null && dataDir != null ? ", cache=" + embeddedCacheMb + " MB" : "")
+                    + (retentionDays > 0 ? ", retention=" + retentionDays + " days" : "") + "]";
         }
     }
 }

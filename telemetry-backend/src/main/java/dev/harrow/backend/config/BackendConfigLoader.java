@@ -24,7 +24,8 @@ import java.util.Properties;
  * {@code ./harrow-data}, and credentials generated once into that data dir.
  *
  * <p>Environment overrides: {@code MONGODB_URI}, {@code REDIS_URI}, {@code HARROW_SPILL} ({@code true}/{@code false}),
- * {@code HARROW_DATABASE}, {@code HARROW_DATA_DIR}, {@code HARROW_HTTP_HOST}, {@code HARROW_HTTP_PORT},
+ * {@code HARROW_DATABASE}, {@code HARROW_DATA_DIR}, {@code HARROW_STORE_CACHE_MB}, {@code HARROW_RETENTION_DAYS},
+ * {@code HARROW_HTTP_HOST}, {@code HARROW_HTTP_PORT},
  * {@code HARROW_APP_KEYS} ({@code app=key,app2=key2}), {@code HARROW_ADMIN_TOKEN}, {@code HARROW_INSTANCE_ID},
  * {@code HARROW_RETRY_AFTER_SECONDS}, {@code HARROW_STORE_TIMEOUT_MS}, {@code HARROW_FAULTS_ENABLED}, and
  * {@code HARROW_LIMIT_<NAME>} for each ingest limit (e.g. {@code HARROW_LIMIT_MAX_EVENTS_PER_BATCH}); push:
@@ -48,7 +49,7 @@ public final class BackendConfigLoader {
     public BackendConfig load(Path file) {
         ConfigFile parsed = file == null ? ConfigFile.EMPTY : parse(file);
         ConfigFile.Http http = parsed.http() == null ? new ConfigFile.Http(null, null, null, null) : parsed.http();
-        ConfigFile.Storage storage = parsed.storage() == null ? new ConfigFile.Storage(null, null, null, null, null)
+        ConfigFile.Storage storage = parsed.storage() == null ? new ConfigFile.Storage(null, null, null, null, null, null, null)
                 : parsed.storage();
 
         String host = firstNonNull(env.get("HARROW_HTTP_HOST"), http.host(), DEFAULT_HOST);
@@ -63,6 +64,11 @@ public final class BackendConfigLoader {
         String redisUri = firstNonNull(env.get("REDIS_URI"), storage.redisUri(), null);
         boolean spill = parseBoolean("HARROW_SPILL", firstNonNull(env.get("HARROW_SPILL"),
                 storage.spill() == null ? null : storage.spill().toString(), "true"));
+        int cacheMb = parseInt("HARROW_STORE_CACHE_MB", firstNonNull(env.get("HARROW_STORE_CACHE_MB"),
+                storage.embeddedCacheMb() == null ? null : storage.embeddedCacheMb().toString(),
+                Integer.toString(BackendConfig.StorageSettings.defaultCacheMb())));
+        int retentionDays = parseInt("HARROW_RETENTION_DAYS", firstNonNull(env.get("HARROW_RETENTION_DAYS"),
+                storage.retentionDays() == null ? null : storage.retentionDays().toString(), "0"));
         boolean faults = parseBoolean("HARROW_FAULTS_ENABLED", firstNonNull(env.get("HARROW_FAULTS_ENABLED"),
                 parsed.faults() == null || parsed.faults().enabled() == null ? null
                         : parsed.faults().enabled().toString(), "false"));
@@ -90,7 +96,8 @@ public final class BackendConfigLoader {
         IngestLimits limits = limits(parsed.limits() == null
                 ? new ConfigFile.Limits(null, null, null, null, null, null) : parsed.limits());
         return new BackendConfig(new BackendConfig.HttpSettings(host, port, threads, cors),
-                new BackendConfig.StorageSettings(mongodbUri, database, dataDir, redisUri, spill), apps, adminToken,
+                new BackendConfig.StorageSettings(mongodbUri, database, dataDir, redisUri, spill, cacheMb,
+                        retentionDays), apps, adminToken,
                 limits, resilience(parsed.resilience(), dataDir), faults, push(parsed.push()),
                 analytics(parsed.analytics()));
     }
@@ -223,7 +230,11 @@ public final class BackendConfigLoader {
                 }
                 return props;
             }
-            Files.createDirectories(dataDir);
+            if (!Files.isDirectory(dataDir)) {
+                // the data dir holds secrets and the stores: this user's only
+                Files.createDirectories(dataDir, PosixFilePermissions.asFileAttribute(
+                        PosixFilePermissions.fromString("rwx------")));
+            }
             props.setProperty("app.id", "default");
             props.setProperty("app.key", Secrets.randomToken(16));
             props.setProperty("admin.token", Secrets.randomToken(24));
@@ -330,7 +341,8 @@ public final class BackendConfigLoader {
         record Http(String host, Integer port, Integer workerThreads, List<String> corsOrigins) {
         }
 
-        record Storage(String mongodbUri, String database, String dataDir, String redisUri, Boolean spill) {
+        record Storage(String mongodbUri, String database, String dataDir, String redisUri, Boolean spill,
+                       Integer embeddedCacheMb, Integer retentionDays) {
         }
 
         record App(@JsonProperty(value = "id", required = true) String id,

@@ -147,6 +147,31 @@ public final class RedisSpillQueue implements SpillQueue {
         });
     }
 
+    /**
+     * Hands every waiting batch to {@code action}, oldest first, without leasing or removing anything: for a copy of
+     * the spill elsewhere (the store migration), not for draining.
+     */
+    public void forEachWaiting(java.util.function.Consumer<List<TelemetryEvent>> action)
+            throws SpillUnavailableException {
+        run(() -> {
+            StreamEntryID from = StreamEntryID.MINIMUM_ID;
+            while (true) {
+                List<StreamEntry> page = redis.xrange(STREAM, from, StreamEntryID.MAXIMUM_ID, 100);
+                for (StreamEntry entry : page) {
+                    String payload = entry.getFields() == null ? null : entry.getFields().get("b");
+                    if (payload != null) {
+                        action.accept(codec.decode(payload));
+                    }
+                }
+                if (page.size() < 100) {
+                    return null;
+                }
+                StreamEntryID last = page.get(page.size() - 1).getID();
+                from = new StreamEntryID(last.getTime(), last.getSequence() + 1);
+            }
+        });
+    }
+
     @Override
     public Optional<Instant> oldestSpilledAt() throws SpillUnavailableException {
         return run(() -> {

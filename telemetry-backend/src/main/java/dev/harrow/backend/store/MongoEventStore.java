@@ -8,6 +8,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import dev.harrow.backend.event.TelemetryEvent;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -209,6 +210,34 @@ public final class MongoEventStore implements EventStore {
      */
     public void onStored(Consumer<List<TelemetryEvent>> listener) {
         this.onStored = listener;
+    }
+
+    /**
+     * Deletes up to {@code limit} raw events (of every kind) whose time is before {@code cutoff}, durably; returns how
+     * many. Called until it returns less than {@code limit}.
+     */
+    public int deleteOlderThan(Instant cutoff, int limit) throws StoreUnavailableException {
+        int deleted = 0;
+        try {
+            for (StoredKind kind : StoredKind.values()) {
+                MongoCollection<Document> collection = collections.get(kind);
+                List<Object> ids = new ArrayList<>();
+                for (Document doc : collection.find(Filters.lt(EventDocuments.TS, Date.from(cutoff)))
+                        .projection(new Document(EventDocuments.ID, 1)).limit(limit - deleted)) {
+                    ids.add(doc.get(EventDocuments.ID));
+                }
+                if (!ids.isEmpty()) {
+                    deleted += (int) collection.deleteMany(Filters.in(EventDocuments.ID, ids)).getDeletedCount();
+                }
+                if (deleted >= limit) {
+                    break;
+                }
+            }
+            durable.run();
+        } catch (MongoException | IllegalStateException e) {
+            throw new StoreUnavailableException("MongoDB unavailable: " + e.getMessage(), e);
+        }
+        return deleted;
     }
 
     /** Every stored analytics event of an app (logs and push receipts aside), in no particular order. */
