@@ -1,7 +1,6 @@
 package dev.harrow.backend.spill;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -11,12 +10,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import dev.harrow.backend.config.Secrets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -24,75 +24,70 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Redis server run by the backend when no {@code REDIS_URI} is configured: the redis-server binary shipped in the
- * embedded-redis artifact, on loopback, with its files in one dir. Persistent mode turns the append-only file on
- * with an fsync per write, so an acknowledged spill survives a crash of either process. A server left running by a
- * killed backend (found through the pid file in that dir) is stopped before a new one starts.
+ * embedded-redis artifact ({@link RedisBinary}: run only from a private, verified copy), on loopback, with its files in
+ * one private dir. It is started from a configuration file of its own (mode 0600) that sets a generated password and
+ * disables the commands that would let any local process take it over ({@code CONFIG}, {@code DEBUG},
+ * {@code MODULE}, {@code SLAVEOF}, {@code REPLICAOF}); the password is kept in that file, so a restart on the same dir
+ * keeps it and its clients' URI. Persistent mode turns the append-only file on with an fsync per write, so an
+ * acknowledged spill survives a crash of either process. A server left running by a killed backend (found through
+ * the pid file in that dir) is stopped before a new one starts.
  */
 public final class EmbeddedRedis implements AutoCloseable {
     static final String PID_FILE = "redis-server.pid";
+    static final String CONFIG_FILE = "redis.conf";
     static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+    /** Commands no client of the spill needs, each of which hands the server (or the files it writes) over. */
+    static final List<String> DISABLED_COMMANDS = List.of("CONFIG", "DEBUG", "MODULE", "SLAVEOF", "REPLICAOF");
     private static final Logger log = LoggerFactory.getLogger(EmbeddedRedis.class);
 
     private final Process process;
     private final int port;
+    private final String password;
     private final Path dir;
     private final boolean deleteDirOnClose;
 
-    private EmbeddedRedis(Process process, int port, Path dir, boolean deleteDirOnClose) {
+    private EmbeddedRedis(Process process, int port, String password, Path dir, boolean deleteDirOnClose) {
         this.process = process;
         this.port = port;
+        this.password = password;
         this.dir = dir;
         this.deleteDirOnClose = deleteDirOnClose;
     }
 
     /** Persistent Redis with its files in {@code dir}, on a free port. */
     public static EmbeddedRedis startPersistent(Path dir) {
-        return start(dir, dir.resolve("bin"), true, 0, false);
+        return start(dir, true, 0, false);
     }
 
     /** Persistent Redis in {@code dir} on {@code port}: restarts a stopped spill where its clients expect it. */
     public static EmbeddedRedis startPersistent(Path dir, int port) {
-        return start(dir, dir.resolve("bin"), true, port, false);
+        return start(dir, true, port, false);
     }
 
-    /** Redis without persistence, in a fresh dir under {@code parent} that is deleted when it stops. */
+    /** Redis without persistence, in a fresh private dir under {@code parent} that is deleted when it stops. */
     public static EmbeddedRedis startInMemory(Path parent) {
         try {
             Files.createDirectories(parent);
-            // One binary for every in-memory server under parent: written once, not once per server.
-            return start(Files.createTempDirectory(parent, "harrow-redis-"), parent.resolve("harrow-redis-bin"), false,
-                    0, true);
+            return start(Files.createTempDirectory(parent, "harrow-redis-",
+                    PosixFilePermissions.asFileAttribute(RedisBinary.PRIVATE_DIR)), false, 0, true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a dir for Redis under " + parent, e);
         }
     }
 
-    private static EmbeddedRedis start(Path dir, Path binDir, boolean persistent, int requestedPort,
-                                       boolean deleteDirOnClose) {
+    private static EmbeddedRedis start(Path dir, boolean persistent, int requestedPort, boolean deleteDirOnClose) {
         try {
-            Files.createDirectories(dir);
+            RedisBinary.createPrivateDirs(dir);
+            Files.setPosixFilePermissions(dir, RedisBinary.PRIVATE_DIR);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the Redis dir " + dir, e);
         }
-        Path binary = installBinary(binDir);
+        Path binary = RedisBinary.verified();
         stopLeftover(dir, binary);
         int port = requestedPort != 0 ? requestedPort : freePort();
-        List<String> command = new ArrayList<>(List.of(binary.toString(),
-                "--port", Integer.toString(port),
-                "--bind", "127.0.0.1",
-                "--protected-mode", "yes",
-                "--dir", dir.toString(),
-                "--daemonize", "no",
-                "--save", "",
-                "--maxmemory-policy", "noeviction",
-                "--logfile", dir.resolve("redis.log").toString()));
-        if (persistent) {
-            command.addAll(List.of("--appendonly", "yes", "--appendfsync", "always"));
-        } else {
-            command.addAll(List.of("--appendonly", "no"));
-        }
-        Process process = spawn(command, dir, binary);
-        EmbeddedRedis redis = new EmbeddedRedis(process, port, dir, deleteDirOnClose);
+        String password = writeConfig(dir, port, persistent);
+        Process process = spawn(List.of(binary.toString(), dir.resolve(CONFIG_FILE).toString()), dir, binary);
+        EmbeddedRedis redis = new EmbeddedRedis(process, port, password, dir, deleteDirOnClose);
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
@@ -110,8 +105,52 @@ public final class EmbeddedRedis implements AutoCloseable {
         throw new IllegalStateException("the embedded Redis did not answer within " + START_TIMEOUT.toSeconds() + " s");
     }
 
+    /**
+     * Writes the server's configuration (mode 0600) and returns its password: the one a previous start in this dir
+     * generated, else a new one.
+     */
+    private static String writeConfig(Path dir, int port, boolean persistent) {
+        Path file = dir.resolve(CONFIG_FILE);
+        String password = null;
+        try {
+            if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                for (String line : Files.readAllLines(file)) {
+                    if (line.startsWith("requirepass ")) {
+                        password = line.substring("requirepass ".length()).trim();
+                    }
+                }
+            }
+            if (password == null || !password.matches("[A-Za-z0-9_-]{24,}")) {
+                password = Secrets.randomToken(24);
+            }
+            StringBuilder conf = new StringBuilder()
+                    .append("# written by the Harrow backend at every start; the password is kept\n")
+                    .append("port ").append(port).append('\n')
+                    .append("bind 127.0.0.1\n")
+                    .append("protected-mode yes\n")
+                    .append("requirepass ").append(password).append('\n')
+                    .append("dir ").append(dir).append('\n')
+                    .append("daemonize no\n")
+                    .append("save \"\"\n")
+                    .append("maxmemory-policy noeviction\n")
+                    .append("logfile ").append(dir.resolve("redis.log")).append('\n')
+                    .append(persistent ? "appendonly yes\nappendfsync always\n" : "appendonly no\n");
+            for (String command : DISABLED_COMMANDS) {
+                conf.append("rename-command ").append(command).append(" \"\"\n");
+            }
+            Path partial = Files.createTempFile(dir, CONFIG_FILE, ".partial",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(partial, conf);
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return password;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    /** How the spill reaches this server, its password included (logged only redacted). */
     public String uri() {
-        return "redis://127.0.0.1:" + port;
+        return "redis://:" + password + "@127.0.0.1:" + port;
     }
 
     public int port() {
@@ -148,17 +187,27 @@ public final class EmbeddedRedis implements AutoCloseable {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 500);
             socket.setSoTimeout(1000);
             OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(("AUTH " + password + "\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            byte[] reply = new byte[7];
-            int n = socket.getInputStream().read(reply);
-            return n > 0 && new String(reply, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+            byte[] reply = new byte[64];
+            int total = 0;
+            long deadline = System.nanoTime() + 1_000_000_000L;
+            while (total < reply.length && System.nanoTime() < deadline) {
+                int n = socket.getInputStream().read(reply, total, reply.length - total);
+                if (n < 0) {
+                    break;
+                }
+                total += n;
+                if (new String(reply, 0, total, StandardCharsets.US_ASCII).contains("+PONG")) {
+                    return true;
+                }
+            }
+            return false;
         } catch (IOException e) {
             return false;
         }
     }
 
-    /** The redis-server binary for this machine, copied out of the embedded-redis jar once. */
     /**
      * Starts the server. A binary written moments ago can fail to start with ETXTBSY ("Text file busy"): a process
      * another thread forked meanwhile may still hold the write handle until it execs. That passes; so does the error.
@@ -178,45 +227,6 @@ public final class EmbeddedRedis implements AutoCloseable {
                 sleep(20L * attempt);
             }
         }
-    }
-
-    /** Puts the binary in {@code binDir} unless it is there; one thread at a time, and never half a file. */
-    static synchronized Path installBinary(Path binDir) {
-        String resource = binaryResource();
-        Path target = binDir.resolve(resource);
-        try (InputStream in = EmbeddedRedis.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("no embedded redis-server for this machine (" + resource
-                        + "); set REDIS_URI to a Redis server");
-            }
-            if (!Files.isExecutable(target)) {
-                Files.createDirectories(binDir);
-                // Unique: another JVM may be installing into the same dir.
-                Path partial = Files.createTempFile(binDir, resource, ".partial");
-                Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
-                if (!partial.toFile().setExecutable(true, true)) {
-                    throw new IOException("cannot make " + partial + " executable");
-                }
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            }
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot install redis-server into " + binDir, e);
-        }
-    }
-
-    static String binaryResource() {
-        String os = System.getProperty("os.name").toLowerCase(Locale.ROOT);
-        String arch = System.getProperty("os.arch").toLowerCase(Locale.ROOT);
-        if (!os.contains("linux")) {
-            throw new IllegalStateException("the embedded Redis runs on Linux only; set REDIS_URI to a Redis server");
-        }
-        return switch (arch) {
-            case "amd64", "x86_64" -> "redis-server-6.2.6-v5-linux-amd64";
-            case "aarch64", "arm64" -> "redis-server-6.2.7-linux-arm64";
-            default -> throw new IllegalStateException("no embedded redis-server for " + arch
-                    + "; set REDIS_URI to a Redis server");
-        };
     }
 
     /** A server a killed backend left behind in this dir is ours: stop it so that its files are free. */

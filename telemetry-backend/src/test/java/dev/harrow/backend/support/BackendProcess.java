@@ -22,11 +22,18 @@ public final class BackendProcess implements AutoCloseable {
     private final Path logDir;
     private final Map<String, String> env;
     private final List<String> args;
+    private final List<String> jvm;
     private final int port;
     private Process process;
     private int starts;
 
     public BackendProcess(Path logDir, Map<String, String> env, List<String> args) {
+        this(logDir, env, args, List.of("-Xmx512m"));
+    }
+
+    /** @param jvm the JVM's own options (heap size and such) */
+    public BackendProcess(Path logDir, Map<String, String> env, List<String> args, List<String> jvm) {
+        this.jvm = List.copyOf(jvm);
         this.logDir = logDir;
         this.env = new LinkedHashMap<>(env);
         this.args = List.copyOf(args);
@@ -41,13 +48,17 @@ public final class BackendProcess implements AutoCloseable {
     /** Starts the jar and waits until it is ready. */
     public BackendProcess start() {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx512m", "-jar",
-                System.getProperty("harrow.backend.jar")));
+        List<String> command = new java.util.ArrayList<>(List.of(java));
+        command.addAll(jvm);
+        command.addAll(List.of("-jar", System.getProperty("harrow.backend.jar")));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(logDir.resolve("backend-" + (++starts) + ".log").toFile());
         builder.environment().remove("MONGODB_URI");
         builder.environment().remove("REDIS_URI");
+        if (System.getProperty("harrow.cache.dir") != null) {
+            builder.environment().put("HARROW_CACHE_DIR", System.getProperty("harrow.cache.dir"));
+        }
         builder.environment().putAll(env);
         try {
             process = builder.start();
@@ -76,6 +87,11 @@ public final class BackendProcess implements AutoCloseable {
                 process.destroyForcibly().waitFor();
             }
         }
+    }
+
+    /** What the backend printed in its latest start. */
+    public String log() throws IOException {
+        return java.nio.file.Files.readString(logDir.resolve("backend-" + starts + ".log"));
     }
 
     public Process process() {

@@ -22,6 +22,7 @@ public final class TestStores implements AutoCloseable {
     private EmbeddedRedis redis;
     private final int mongoPort;
     private final int redisPort;
+    private final String redisUri;
 
     public TestStores(Path dir) {
         this.dir = dir;
@@ -29,6 +30,8 @@ public final class TestStores implements AutoCloseable {
         this.mongoPort = mongo.port();
         this.redis = EmbeddedRedis.startPersistent(dir.resolve("redis"));
         this.redisPort = redis.port();
+        // the password stays with the dir, so the URI holds across a restart of Redis
+        this.redisUri = redis.uri();
     }
 
     public String mongoUri() {
@@ -36,7 +39,7 @@ public final class TestStores implements AutoCloseable {
     }
 
     public String redisUri() {
-        return "redis://127.0.0.1:" + redisPort;
+        return redisUri;
     }
 
     public void stopMongo() {
