@@ -117,60 +117,48 @@ public final class CollectorEndpoint {
             discard(ex.body(), DISCARD_LIMIT);
             return error(ex, 413, "batch_too_large", tooLarge);
         }
+        InputStream decoded = new ByteArrayInputStream(body);
         if (encoding.equals("gzip")) {
             try {
-                body = readAtMost(new GZIPInputStream(new ByteArrayInputStream(body)), limits.maxDecompressedBytes());
+                decoded = new GZIPInputStream(decoded);
             } catch (ZipException | EOFException e) {
                 return error(ex, 400, "invalid_gzip", "the body is not valid gzip");
             }
-            if (body == null) {
-                return error(ex, 413, "batch_too_large",
-                        "a batch may hold at most " + limits.maxDecompressedBytes() + " bytes once decompressed");
-            }
-        }
-
-        JsonNode root;
-        try {
-            root = requestJson.readTree(body);
-        } catch (StreamConstraintsException e) {
-            return error(ex, 400, "too_deeply_nested", "the body nests deeper than "
-                    + Json.documentNestingCap(limits.maxNestingDepth()) + " levels");
-        } catch (JsonProcessingException e) {
-            return error(ex, 400, "invalid_json", "the body is not valid JSON: " + e.getOriginalMessage());
-        }
-        if (root == null || !root.isObject() || !root.path("events").isArray()) {
-            return error(ex, 400, "invalid_batch", "the body must be {\"events\": [...]}");
-        }
-        JsonNode events = root.get("events");
-        if (events.size() > limits.maxEventsPerBatch()) {
-            return error(ex, 413, "too_many_events", "a batch may hold at most " + limits.maxEventsPerBatch() + " events");
         }
 
         String appId = app.get().appId();
         Instant now = clock.instant();
-        List<TelemetryEvent> valid = new ArrayList<>(events.size());
+        List<TelemetryEvent> valid = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
-        // An event can only exceed the per-event bound if the whole body does.
-        boolean checkEventSize = body.length > limits.maxEventBytes();
-        for (int i = 0; i < events.size(); i++) {
-            JsonNode node = events.get(i);
-            Rejection rejection = null;
-            if (checkEventSize && requestJson.writeValueAsBytes(node).length > limits.maxEventBytes()) {
-                rejection = new Rejection(i, idOf(node), RejectReason.EVENT_TOO_LARGE,
-                        "an event may hold at most " + limits.maxEventBytes() + " bytes");
-            } else {
-                EventValidator.Outcome outcome = validator.validate(node, i, appId, now);
-                if (outcome instanceof EventValidator.Valid v) {
-                    valid.add(v.event());
+        try {
+            BatchReader reader = new BatchReader(decoded, limits);
+            for (BatchReader.Item item = reader.next(); item != null; item = reader.next()) {
+                Rejection rejection = null;
+                if (item.tooLarge() != null) {
+                    rejection = new Rejection(item.index(), item.eventId(), RejectReason.EVENT_TOO_LARGE,
+                            "an event may hold at most " + limits.maxEventBytes() + " bytes");
                 } else {
-                    rejection = ((EventValidator.Invalid) outcome).rejection();
+                    EventValidator.Outcome outcome = validator.validate(item.node(), item.index(), appId, now);
+                    if (outcome instanceof EventValidator.Valid v) {
+                        valid.add(v.event());
+                    } else {
+                        rejection = ((EventValidator.Invalid) outcome).rejection();
+                    }
+                }
+                if (rejection != null) {
+                    rejected.add(rejection);
                 }
             }
-            if (rejection != null) {
-                rejected.add(rejection);
-                metrics.rejected(appId, rejection.reason().wire());
+        } catch (BatchReader.Refused refused) {
+            if (refused.status == 400 && encoding.equals("gzip") && expandsPast(decoded, limits.maxDecompressedBytes())) {
+                // a compressed body that is not JSON and expands past the limit (a gzip bomb) is a 413 all the same
+                return error(ex, 413, "batch_too_large", "a batch may hold at most " + limits.maxDecompressedBytes()
+                        + " bytes once decompressed");
             }
+            return error(ex, refused.status, refused.code, refused.getMessage());
         }
+        // counted once the batch as a whole is taken: a refused batch rejects nothing one by one
+        rejected.forEach(r -> metrics.rejected(appId, r.reason().wire()));
 
         AppendResult stored;
         try {
@@ -209,6 +197,24 @@ public final class CollectorEndpoint {
         } catch (NumberFormatException e) {
             return -1;
         }
+    }
+
+    /** Whether what is left of {@code in} goes past {@code limit} bytes; reads it in a small buffer, keeps nothing. */
+    private static boolean expandsPast(InputStream in, long limit) {
+        byte[] buffer = new byte[16 * 1024];
+        long total = 0;
+        try {
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                total += n;
+                if (total > limit) {
+                    return true;
+                }
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        return false;
     }
 
     private static void discard(InputStream in, long limit) throws IOException {
