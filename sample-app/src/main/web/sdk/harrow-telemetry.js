@@ -398,6 +398,9 @@
     var registration = { deviceId: config.deviceId, token: token, platform: config.platform,
       language: global.navigator.language, appVersion: config.appVersion || '0.0.0' };
     if (config.reportTimeZone) { registration.timeZone = zone; }
+    // The token registered before proves, with the installation secret, that this install owns its device id.
+    var previous = load('pushToken', null);
+    if (previous && previous !== token) { registration.previousToken = previous; }
     save('pushRegistration', registration);
     return track('push_token', { token: token, provider: provider, timeZone: zone,
       language: global.navigator.language });
@@ -407,13 +410,31 @@
   function registerPending() {
     var registration = load('pushRegistration', null);
     if (!registration) { return Promise.resolve(true); }
+    var headers = { 'Content-Type': 'application/json', 'X-App-Key': config.appKey };
+    var secret = load('installationSecret', null);
+    if (secret) { headers['X-Installation-Secret'] = secret; }
     return global.fetch(config.collectorUrl + '/v1/push/tokens', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-App-Key': config.appKey },
+      headers: headers,
       body: JSON.stringify(registration)
     }).then(function (response) {
-      if (response.status === 200 || NOT_RETRYABLE.indexOf(response.status) >= 0) {
-        if (response.status !== 200) { lastError = 'push registration refused: HTTP ' + response.status; }
+      if (response.status === 200) {
+        return response.json().then(function (body) {
+          // issued at the first registration: kept, and sent with every later one
+          if (body && body.installationSecret) { save('installationSecret', body.installationSecret); }
+          save('pushToken', registration.token);
+          save('pushRegistration', null);
+          count('registrations', 1);
+          return true;
+        }, function () {
+          save('pushToken', registration.token);
+          save('pushRegistration', null);
+          count('registrations', 1);
+          return true;
+        });
+      }
+      if (NOT_RETRYABLE.indexOf(response.status) >= 0) {
+        lastError = 'push registration refused: HTTP ' + response.status;
         save('pushRegistration', null);
         count('registrations', 1);
         return true;

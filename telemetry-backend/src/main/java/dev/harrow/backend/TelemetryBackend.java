@@ -21,6 +21,7 @@ import dev.harrow.backend.http.ApiServer;
 import dev.harrow.backend.http.HealthEndpoint;
 import dev.harrow.backend.http.Json;
 import dev.harrow.backend.ingest.CollectorEndpoint;
+import dev.harrow.backend.ingest.ReceiptCheck;
 import dev.harrow.backend.ops.BackendMetrics;
 import dev.harrow.backend.ops.StartedParts;
 import dev.harrow.backend.ops.FaultProxy;
@@ -39,6 +40,7 @@ import dev.harrow.backend.store.DeadLetters;
 import dev.harrow.backend.store.StorageFootprint;
 import dev.harrow.backend.store.EventRetention;
 import dev.harrow.backend.admin.DeadLetterEndpoint;
+import dev.harrow.backend.admin.AdminAuth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -191,20 +193,24 @@ public final class TelemetryBackend implements AutoCloseable {
             if (config.storage().retentionDays() > 0) {
                 started.push(new EventRetention(mongo, config.storage().retentionDays(), clock, metrics).start());
             }
-            ActivityRollup rollup = new ActivityRollup(mongo.database(), config.analytics().zones(), metrics);
+            ActivityRollup rollup = new ActivityRollup(mongo.database(), config.analytics().zones(), metrics,
+                    config.limits().rules());
             mongo.onStored(rollup::accept);
             MetricsEndpoint metricsApi = new MetricsEndpoint(config,
                     new MetricsService(mongo.database(), config.analytics().zones()), rollup, mongo);
 
             DashboardEndpoint dashboard = new DashboardEndpoint();
 
-            CollectorEndpoint collector = new CollectorEndpoint(config, store, clock, metrics);
+            PushService pushRef = push;
+            CollectorEndpoint collector = new CollectorEndpoint(config, store, clock, metrics,
+                    push == null ? ReceiptCheck.NONE : pushRef::checkReceipt);
             EmbeddedMongo embeddedRef = embedded;
             AdminEndpoint admin = new AdminEndpoint(config.adminToken(), store,
                     () -> ingestStats(metrics, breaker, readiness), () -> StorageFootprint.of(mongo.database(),
                             embeddedRef == null ? 0 : embeddedRef.fileBytes()));
             FaultEndpoint faultEndpoint = new FaultEndpoint(config.adminToken(), faults);
             DeadLetterEndpoint deadLetterApi = new DeadLetterEndpoint(config.adminToken(), mongo);
+            AdminAuth metricsAuth = new AdminAuth(config.adminToken());
             HealthEndpoint healthEndpoint = new HealthEndpoint(() -> {
                 WriteReadiness.Report report = readiness.report();
                 return new HealthEndpoint.Readiness(report.status(), report.reasons(), report.detail());
@@ -231,8 +237,14 @@ public final class TelemetryBackend implements AutoCloseable {
                     .route("POST", FaultEndpoint.PATH, faultEndpoint::change)
                     .route("GET", HealthEndpoint.LIVE, healthEndpoint::live)
                     .route("GET", HealthEndpoint.READY, healthEndpoint::ready)
-                    .route("GET", "/metrics", ex -> ex.respondBytes(200, "text/plain; version=0.0.4; charset=utf-8",
-                            metrics.scrape().getBytes(StandardCharsets.UTF_8)));
+                    .route("GET", "/metrics", ex -> {
+                        // app names and volumes are the operator's business: the admin token, as for Prometheus's
+                        // bearer_token setting
+                        if (metricsAuth.check(ex)) {
+                            ex.respondBytes(200, "text/plain; version=0.0.4; charset=utf-8",
+                                    metrics.scrape().getBytes(StandardCharsets.UTF_8));
+                        }
+                    });
             if (push != null) {
                 PushEndpoint pushApi = new PushEndpoint(config, push, clock);
                 api.route("POST", PushEndpoint.TOKENS, pushApi::register)
@@ -243,6 +255,7 @@ public final class TelemetryBackend implements AutoCloseable {
                         .route("GET", PushEndpoint.MESSAGES, pushApi::messages)
                         .route("GET", PushEndpoint.ADMIN_TOKENS, pushApi::tokens)
                         .route("POST", PushEndpoint.ADMIN_TOKENS, pushApi::importTokens)
+                        .route("DELETE", PushEndpoint.ADMIN_TOKENS, pushApi::forgetToken)
                         .route("GET", PushEndpoint.DELIVERIES, pushApi::deliveries)
                         .route("GET", PushEndpoint.SANDBOX, pushApi::sandbox)
                         .route("POST", PushEndpoint.SANDBOX_SCRIPT, pushApi::script);

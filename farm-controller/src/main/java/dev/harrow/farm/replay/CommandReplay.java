@@ -38,6 +38,55 @@ public final class CommandReplay {
     public static final Duration FIND_PATIENCE = Duration.ofSeconds(15);
     static final String ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
     private static final List<String> NOT_REPLAYED = List.of("/screenshot", "/se/log", "/log", "/se/log/types");
+    /**
+     * The W3C WebDriver commands a replay sends, as method and path under the session ({@code {}} an element, window
+     * or cookie id). A bundle is data from elsewhere: anything else it holds (vendor commands such as DevTools
+     * calls, which can reach far beyond the page) is skipped, and a path that tries to climb out of the session is
+     * refused.
+     */
+    static final List<String> W3C_COMMANDS = List.of(
+            "POST /url", "GET /url", "POST /back", "POST /forward", "POST /refresh", "GET /title", "GET /source",
+            "GET /timeouts", "POST /timeouts", "GET /window", "POST /window", "DELETE /window", "GET /window/handles",
+            "POST /window/new", "GET /window/rect", "POST /window/rect", "POST /window/maximize",
+            "POST /window/minimize", "POST /window/fullscreen", "POST /frame", "POST /frame/parent",
+            "POST /element", "POST /elements", "GET /element/active", "POST /element/{}/element",
+            "POST /element/{}/elements", "GET /element/{}/selected", "GET /element/{}/displayed",
+            "GET /element/{}/attribute/{}", "GET /element/{}/property/{}", "GET /element/{}/css/{}",
+            "GET /element/{}/text", "GET /element/{}/name", "GET /element/{}/rect", "GET /element/{}/enabled",
+            "GET /element/{}/computedrole", "GET /element/{}/computedlabel", "POST /element/{}/click",
+            "POST /element/{}/clear", "POST /element/{}/value", "GET /element/{}/screenshot", "POST /execute/sync",
+            "POST /execute/async", "GET /cookie", "GET /cookie/{}", "POST /cookie", "DELETE /cookie/{}",
+            "DELETE /cookie", "POST /actions", "DELETE /actions", "POST /alert/dismiss", "POST /alert/accept",
+            "GET /alert/text", "POST /alert/text", "POST /print");
+    private static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("[A-Za-z0-9._:-]{1,200}");
+
+    /** Whether {@code method path} is a W3C command a replay may send. */
+    static boolean replayable(String method, String path) {
+        if (path == null || path.contains("..") || path.contains("//") || path.contains("\\")
+                || path.contains("%") || !path.startsWith("/")) {
+            return false;
+        }
+        String[] segments = path.substring(1).split("/", -1);
+        for (String known : W3C_COMMANDS) {
+            int space = known.indexOf(' ');
+            if (!known.substring(0, space).equals(method)) {
+                continue;
+            }
+            String[] pattern = known.substring(space + 2).split("/", -1);
+            if (pattern.length != segments.length) {
+                continue;
+            }
+            boolean matches = true;
+            for (int i = 0; i < pattern.length && matches; i++) {
+                matches = pattern[i].equals("{}") ? ID.matcher(segments[i]).matches() && !segments[i].equals(".")
+                        : pattern[i].equals(segments[i]);
+            }
+            if (matches) {
+                return true;
+            }
+        }
+        return false;
+    }
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A command whose answer on the new device differs in status from the original. */
@@ -83,7 +132,8 @@ public final class CommandReplay {
             CommandLog.Command c = commands.get(i);
             boolean find = c.method().equals("POST")
                     && (c.path().endsWith("/element") || c.path().endsWith("/elements"));
-            if (c.path().isEmpty() || NOT_REPLAYED.contains(c.path()) || find && c.status() != 200) {
+            if (c.path().isEmpty() || NOT_REPLAYED.contains(c.path()) || find && c.status() != 200
+                    || !replayable(c.method(), c.path())) {
                 skipped++;
                 continue;
             }

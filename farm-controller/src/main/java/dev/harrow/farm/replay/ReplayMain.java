@@ -42,6 +42,19 @@ public final class ReplayMain {
               --collector URL, --app-key KEY, --device-id ID
                                   the launch parameters the replayed app reports with""";
 
+    /**
+     * Writes a file of a bundle's dir, never through a symbolic link: a bundle comes from elsewhere, and a link in it
+     * must not make the replay overwrite a file outside.
+     */
+    static void writeWithoutFollowingLinks(Path file, byte[] bytes) throws java.io.IOException {
+        if (Files.isSymbolicLink(file)) {
+            throw new java.io.IOException(file + " is a symbolic link; the replay does not write through links");
+        }
+        Files.write(file, bytes, java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
+    }
+
     private ReplayMain() {
     }
 
@@ -130,7 +143,7 @@ public final class ReplayMain {
                 CommandReplay.Outcome outcome = CommandReplay.drive(bundle, device.driver(),
                         launchRewrite(app, options), out::println);
                 Path screen = bundle.dir().resolve("replay-" + name + ".png");
-                Files.write(screen, device.screenshot());
+                writeWithoutFollowingLinks(screen, device.screenshot());
                 outcome.mismatches().forEach(m -> out.println("  differs: #" + m.index() + " " + m.method() + " "
                         + m.path() + ": " + m.recorded() + " then, " + m.replayed() + " now"));
                 out.println("final screen: " + screen);

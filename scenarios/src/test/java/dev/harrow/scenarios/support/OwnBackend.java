@@ -36,7 +36,9 @@ public final class OwnBackend extends Backend implements AutoCloseable {
                         .withStoreTimeout(Duration.ofSeconds(1)).withBreakerOpenFor(Duration.ofMillis(200)))
                 .withPush(PushSettings.sandboxed().withDispatch(new PushSettings.Dispatch(Duration.ofMillis(50), 500,
                         Duration.ofSeconds(20), 3, Duration.ofSeconds(1), Duration.ofMinutes(5),
-                        Duration.ofSeconds(1))));
+                        Duration.ofSeconds(1)))
+                        // the scenario's clock runs days ahead of the devices': receipts are dated by the device
+                        .withGuard(new PushSettings.Guard(30, 600, Duration.ofDays(7))));
         if (Breakage.REDIS_FALLBACK.active()) {
             config = config.withStorage(config.storage().withSpill(false));
         }

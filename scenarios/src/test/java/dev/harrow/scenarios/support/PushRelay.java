@@ -52,6 +52,9 @@ public final class PushRelay {
      */
     public ShopApp launchRegistered(Duration within) {
         device.app().clearData();
+        // A fresh install has lost the installation secret of the last one: support forgets the device's
+        // registration, as it would for a reinstalled app (docs/SECURITY.md).
+        backend.client().forgetPushToken(device.name());
         String token = newToken(device);
         ShopApp app = Allure.step("launch the shop; it registers its push token",
                 () -> ShopApp.launch(device, backend.launchFor(device).with("pushToken", token)));

@@ -52,7 +52,7 @@ public final class AdminEndpoint {
         try {
             ex.respondJson(200, storage.get());
         } catch (StoreUnavailableException e) {
-            ex.respondError(503, "store_unavailable", "MongoDB cannot be asked now: " + e.getMessage());
+            ex.respondError(503, "store_unavailable", "MongoDB cannot be asked now; retry shortly");
         }
     }
 
@@ -71,7 +71,7 @@ public final class AdminEndpoint {
             try {
                 ex.respondJson(200, Map.of("events", store.find(query)));
             } catch (StoreUnavailableException e) {
-                ex.respondError(503, "store_unavailable", "MongoDB cannot be queried now: " + e.getMessage());
+                ex.respondError(503, "store_unavailable", "MongoDB cannot be queried now; retry shortly");
             }
         }
     }
@@ -85,7 +85,7 @@ public final class AdminEndpoint {
             try {
                 ex.respondJson(200, Map.of("count", store.count(query)));
             } catch (StoreUnavailableException e) {
-                ex.respondError(503, "store_unavailable", "MongoDB cannot be queried now: " + e.getMessage());
+                ex.respondError(503, "store_unavailable", "MongoDB cannot be queried now; retry shortly");
             }
         }
     }

@@ -61,7 +61,7 @@ public final class DeadLetterEndpoint {
             body.put("deadLetters", store.deadLetters().list(limit));
             ex.respondJson(200, body);
         } catch (StoreUnavailableException e) {
-            ex.respondError(503, "store_unavailable", "dead letters cannot be read now: " + e.getMessage());
+            ex.respondError(503, "store_unavailable", "dead letters cannot be read now; retry shortly");
         }
     }
 
@@ -78,7 +78,7 @@ public final class DeadLetterEndpoint {
             body.put("refusedAgain", result.deadLettered());
             ex.respondJson(200, body);
         } catch (StoreUnavailableException e) {
-            ex.respondError(503, "store_unavailable", "dead letters cannot be retried now: " + e.getMessage());
+            ex.respondError(503, "store_unavailable", "dead letters cannot be retried now; retry shortly");
         }
     }
 
@@ -90,7 +90,7 @@ public final class DeadLetterEndpoint {
         try {
             ex.respondJson(200, Map.of("dismissed", store.deadLetters().dismiss(ids)));
         } catch (StoreUnavailableException e) {
-            ex.respondError(503, "store_unavailable", "dead letters cannot be changed now: " + e.getMessage());
+            ex.respondError(503, "store_unavailable", "dead letters cannot be changed now; retry shortly");
         }
     }
 
@@ -117,7 +117,7 @@ public final class DeadLetterEndpoint {
                 return ids;
             }
         } catch (StoreUnavailableException e) {
-            ex.respondError(503, "store_unavailable", "dead letters cannot be read now: " + e.getMessage());
+            ex.respondError(503, "store_unavailable", "dead letters cannot be read now; retry shortly");
             return null;
         }
         JsonNode list = request == null ? null : request.get("ids");

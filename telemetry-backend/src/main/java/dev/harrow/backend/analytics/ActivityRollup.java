@@ -9,6 +9,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import dev.harrow.backend.config.EventRules;
 import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.backend.ops.BackendMetrics;
 import dev.harrow.backend.store.MongoEventStore;
@@ -81,8 +82,14 @@ public final class ActivityRollup {
     private final List<ZoneId> zones;
     private final BackendMetrics metrics;
     private final Map<String, Rebuild> rebuilds = new HashMap<>();
+    private final EventRules rules;
 
     public ActivityRollup(MongoDatabase database, List<ZoneId> zones, BackendMetrics metrics) {
+        this(database, zones, metrics, EventRules.defaults());
+    }
+
+    /** @param rules what an event may claim before it counts: applied here too, so that a rebuild counts alike */
+    public ActivityRollup(MongoDatabase database, List<ZoneId> zones, BackendMetrics metrics, EventRules rules) {
         this.days = database.getCollection(DAYS);
         this.userDays = new Revisions(database.getCollection(USER_DAYS));
         this.users = new Revisions(database.getCollection(USERS));
@@ -92,6 +99,7 @@ public final class ActivityRollup {
         this.apps = database.getCollection(APPS);
         this.zones = List.copyOf(zones);
         this.metrics = metrics;
+        this.rules = rules;
     }
 
     /** Who the metrics count: the signed-in user when the app names one, otherwise the device. */
@@ -117,14 +125,17 @@ public final class ActivityRollup {
     }
 
     private void write(List<TelemetryEvent> fresh) {
-        List<TelemetryEvent> activity = fresh.stream().filter(ActivityRollup::counts).toList();
+        // Stored events outside the rules (kept from before the rules, or replayed) count for nothing, as the
+        // collector would have rejected them.
+        List<TelemetryEvent> activity = fresh.stream().filter(ActivityRollup::counts)
+                .filter(e -> e.receivedAt() == null || rules.timeAllowed(e.ts(), e.receivedAt())).toList();
         if (activity.isEmpty()) {
             return;
         }
         DayWrites out = new DayWrites();
         Map<String, Long> numbers = numberUsers(activity, out);
         for (TelemetryEvent e : activity) {
-            long cents = purchaseCents(e);
+            long cents = purchaseCents(e, rules);
             for (ZoneId zone : zones) {
                 LocalDate day = e.ts().atZone(zone).toLocalDate();
                 out.lastDay(e.appId(), zone, day);
@@ -142,10 +153,13 @@ public final class ActivityRollup {
         out.write();
     }
 
-    /** A purchase's amount in cents (each amount rounded to the cent), or -1 when the event is no priced purchase. */
-    static long purchaseCents(TelemetryEvent e) {
+    /**
+     * A purchase's amount in cents (each amount rounded to the cent), or -1 when the event is no priced purchase or
+     * its amount is outside the rules (negative, not finite, over the bound).
+     */
+    static long purchaseCents(TelemetryEvent e, EventRules rules) {
         if (MetricNames.PURCHASE.equals(e.type()) && e.props() != null
-                && e.props().get("amount") instanceof Number amount) {
+                && e.props().get("amount") instanceof Number amount && rules.amountAllowed(amount.doubleValue())) {
             return Math.round(amount.doubleValue() * 100);
         }
         return -1;
@@ -259,7 +273,7 @@ public final class ActivityRollup {
                     if (MetricNames.SCREEN_VIEW.equals(e.type())) {
                         wanted.add(VIEWERS + "|" + slice.key());
                     }
-                    if (purchaseCents(e) >= 0) {
+                    if (purchaseCents(e, rules) >= 0) {
                         wanted.add(PAYERS + "|" + slice.key());
                     }
                 }
@@ -309,11 +323,15 @@ public final class ActivityRollup {
             SessionSpan now = SessionSpan.of(after);
             for (ZoneId zone : zones) {
                 if (was != null) {
-                    was.count(zone, -1, out);
+                    was.count(zone, -1, maxSessionMillis(), out);
                 }
-                now.count(zone, 1, out);
+                now.count(zone, 1, maxSessionMillis(), out);
             }
         });
+    }
+
+    private long maxSessionMillis() {
+        return rules.maxSessionLength().toMillis();
     }
 
     /** Where a user-day's bits go: its app, zone and day, and the user's number. */
@@ -344,13 +362,14 @@ public final class ActivityRollup {
                     first.compareTo(o.first) <= 0 ? first : o.first);
         }
 
-        void count(ZoneId zone, long sign, DayWrites out) {
+        /** Counts the session on the day of its first event, its length at most {@code maxLength} millis. */
+        void count(ZoneId zone, long sign, long maxLength, DayWrites out) {
             String[] parts = first.split("\\|", 3);
             LocalDate day = Instant.ofEpochMilli(start).atZone(zone).toLocalDate();
             for (Slice slice : Slice.of(parts[1].isEmpty() ? null : parts[1], parts[2].isEmpty() ? null : parts[2])) {
                 DayDoc doc = out.doc(app, zone, day, slice.key());
                 doc.add("sn", sign);
-                doc.add("sl", sign * (end - start));
+                doc.add("sl", sign * Math.min(end - start, maxLength));
             }
         }
     }

@@ -133,7 +133,7 @@ public final class MetricsEndpoint {
             ex.respondError(400, "invalid_query", e.getMessage());
         } catch (StoreUnavailableException e) {
             ex.setHeader("Retry-After", "5");
-            ex.respondError(503, "store_unavailable", e.getMessage());
+            ex.respondError(503, "store_unavailable", "the store cannot answer now; retry shortly");
         }
     }
 

@@ -124,6 +124,12 @@ public final class BackendClient {
                 + URLEncoder.encode(deviceId, StandardCharsets.UTF_8)).GET().build()), JsonNode.class);
     }
 
+    /** Forgets a device's push registration, so that a fresh install on it can register again (admin). */
+    public void forgetPushToken(String deviceId) {
+        call(adminRequest(PushEndpoint.ADMIN_TOKENS + "?deviceId=" + URLEncoder.encode(deviceId,
+                StandardCharsets.UTF_8)).DELETE().build());
+    }
+
     /** What became of a device's pushes that fell due at or after {@code since}: counts, latencies, each copy. */
     public JsonNode pushDeliveries(String deviceId, Instant since) {
         return read(call(adminRequest(PushEndpoint.DELIVERIES + "?deviceId="
@@ -162,8 +168,7 @@ public final class BackendClient {
 
     /** The Prometheus exposition ({@code GET /metrics}) as text. */
     public String scrapeMetrics() {
-        return text(call(HttpRequest.newBuilder(baseUri.resolve("/metrics")).timeout(Duration.ofSeconds(10)).GET()
-                .build()));
+        return text(call(adminRequest("/metrics").GET().build()));
     }
 
     /**

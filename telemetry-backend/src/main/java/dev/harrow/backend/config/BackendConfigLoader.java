@@ -94,7 +94,7 @@ public final class BackendConfigLoader {
         }
 
         IngestLimits limits = limits(parsed.limits() == null
-                ? new ConfigFile.Limits(null, null, null, null, null, null) : parsed.limits());
+                ? new ConfigFile.Limits(null, null, null, null, null, null, null, null, null, null) : parsed.limits());
         return new BackendConfig(new BackendConfig.HttpSettings(host, port, threads, cors),
                 new BackendConfig.StorageSettings(mongodbUri, database, dataDir, redisUri, spill, cacheMb,
                         retentionDays), apps, adminToken,
@@ -120,6 +120,11 @@ public final class BackendConfigLoader {
         ConfigFile.Push f = file == null ? new ConfigFile.Push(null, null, null, null) : file;
         boolean sandbox = parseBoolean("HARROW_PUSH_SANDBOX", firstNonNull(env.get("HARROW_PUSH_SANDBOX"),
                 f.sandbox() == null ? null : f.sandbox().toString(), "false"));
+        if (sandbox) {
+            throw new ConfigException("push.sandbox / HARROW_PUSH_SANDBOX: the sandbox gateways (a mock APNs server and "
+                    + "an FCM stub that take every push) start only inside the farm and the tests, never in a backend "
+                    + "started on its own; configure APNs and FCM credentials instead (docs/BACKEND.md)");
+        }
         boolean enabled = parseBoolean("HARROW_PUSH", firstNonNull(env.get("HARROW_PUSH"),
                 f.enabled() == null ? null : f.enabled().toString(), Boolean.toString(sandbox)));
         ConfigFile.Apns a = f.apns() == null ? new ConfigFile.Apns(null, null, null, null, null, null, null) : f.apns();
@@ -147,7 +152,20 @@ public final class BackendConfigLoader {
                     : Path.of(c.serviceAccountFile()), account, c.endpoint(),
                     c.concurrency() == null ? 64 : c.concurrency());
         }
-        return new PushSettings(enabled, sandbox, apns, fcm, PushSettings.Dispatch.defaults());
+        PushSettings.Guard defaults = PushSettings.Guard.defaults();
+        PushSettings.Guard guard = new PushSettings.Guard(
+                intFromEnv("HARROW_PUSH_REGISTRATIONS_PER_DEVICE_PER_MINUTE",
+                        defaults.registrationsPerDevicePerMinute()),
+                intFromEnv("HARROW_PUSH_REGISTRATIONS_PER_ADDRESS_PER_MINUTE",
+                        defaults.registrationsPerAddressPerMinute()),
+                Duration.ofSeconds(intFromEnv("HARROW_PUSH_RECEIPT_ALLOWANCE_SECONDS",
+                        (int) defaults.receiptClockAllowance().toSeconds())));
+        return new PushSettings(enabled, sandbox, apns, fcm, PushSettings.Dispatch.defaults(), guard);
+    }
+
+    private int intFromEnv(String name, int fallback) {
+        String value = env.get(name);
+        return value == null ? fallback : parseInt(name, value);
     }
 
     private Resilience resilience(ConfigFile.ResilienceFile file, Path dataDir) {
@@ -193,7 +211,12 @@ public final class BackendConfigLoader {
                 limit("MAX_BATCH_BYTES", file.maxBatchBytes(), defaults.maxBatchBytes()),
                 limit("MAX_DECOMPRESSED_BYTES", file.maxDecompressedBytes(), defaults.maxDecompressedBytes()),
                 limit("MAX_NESTING_DEPTH", file.maxNestingDepth(), defaults.maxNestingDepth()),
-                limit("MAX_CONCURRENT_BATCHES", file.maxConcurrentBatches(), defaults.maxConcurrentBatches()));
+                limit("MAX_CONCURRENT_BATCHES", file.maxConcurrentBatches(), defaults.maxConcurrentBatches()),
+                new EventRules(
+                        Duration.ofDays(limit("MAX_EVENT_AGE_DAYS", file.maxEventAgeDays(), 30)),
+                        Duration.ofMinutes(limit("MAX_CLOCK_AHEAD_MINUTES", file.maxClockAheadMinutes(), 60)),
+                        limit("MAX_PURCHASE_AMOUNT", file.maxPurchaseAmount(), 1_000_000),
+                        Duration.ofHours(limit("MAX_SESSION_HOURS", file.maxSessionHours(), 12))));
     }
 
     private int limit(String name, Integer fromFile, int fallback) {
@@ -327,7 +350,9 @@ public final class BackendConfigLoader {
         }
 
         record Limits(Integer maxEventsPerBatch, Integer maxEventBytes, Integer maxBatchBytes,
-                      Integer maxDecompressedBytes, Integer maxNestingDepth, Integer maxConcurrentBatches) {
+                      Integer maxDecompressedBytes, Integer maxNestingDepth, Integer maxConcurrentBatches,
+                      Integer maxEventAgeDays, Integer maxClockAheadMinutes, Integer maxPurchaseAmount,
+                      Integer maxSessionHours) {
         }
 
         record ResilienceFile(Integer storeTimeoutMs, Integer breakerFailures, Integer breakerOpenMs,

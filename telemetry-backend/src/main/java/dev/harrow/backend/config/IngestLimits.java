@@ -11,9 +11,24 @@ public record IngestLimits(
         int maxBatchBytes,
         int maxDecompressedBytes,
         int maxNestingDepth,
-        int maxConcurrentBatches) {
+        int maxConcurrentBatches,
+        EventRules rules) {
+
+    public IngestLimits(int maxEventsPerBatch, int maxEventBytes, int maxBatchBytes, int maxDecompressedBytes,
+                        int maxNestingDepth, int maxConcurrentBatches) {
+        this(maxEventsPerBatch, maxEventBytes, maxBatchBytes, maxDecompressedBytes, maxNestingDepth,
+                maxConcurrentBatches, EventRules.defaults());
+    }
+
+    public IngestLimits withRules(EventRules value) {
+        return new IngestLimits(maxEventsPerBatch, maxEventBytes, maxBatchBytes, maxDecompressedBytes, maxNestingDepth,
+                maxConcurrentBatches, value);
+    }
 
     public IngestLimits {
+        if (rules == null) {
+            rules = EventRules.defaults();
+        }
         positive("maxEventsPerBatch", maxEventsPerBatch);
         positive("maxEventBytes", maxEventBytes);
         positive("maxBatchBytes", maxBatchBytes);

@@ -15,10 +15,15 @@ import java.util.Objects;
  * @param apns APNs token-based credentials and host; null when not configured
  * @param fcm the Firebase project and service account; null when not configured
  */
-public record PushSettings(boolean enabled, boolean sandbox, Apns apns, Fcm fcm, Dispatch dispatch) {
+public record PushSettings(boolean enabled, boolean sandbox, Apns apns, Fcm fcm, Dispatch dispatch, Guard guard) {
+
+    public PushSettings(boolean enabled, boolean sandbox, Apns apns, Fcm fcm, Dispatch dispatch) {
+        this(enabled, sandbox, apns, fcm, dispatch, Guard.defaults());
+    }
 
     public PushSettings {
         Objects.requireNonNull(dispatch, "dispatch");
+        guard = guard == null ? Guard.defaults() : guard;
         if (sandbox && !enabled) {
             throw new ConfigException("push.sandbox: needs push.enabled");
         }
@@ -34,15 +39,45 @@ public record PushSettings(boolean enabled, boolean sandbox, Apns apns, Fcm fcm,
     }
 
     public PushSettings withDispatch(Dispatch value) {
-        return new PushSettings(enabled, sandbox, apns, fcm, value);
+        return new PushSettings(enabled, sandbox, apns, fcm, value, guard);
     }
 
     public PushSettings withApns(Apns value) {
-        return new PushSettings(enabled, sandbox, value, fcm, dispatch);
+        return new PushSettings(enabled, sandbox, value, fcm, dispatch, guard);
     }
 
     public PushSettings withFcm(Fcm value) {
-        return new PushSettings(enabled, sandbox, apns, value, dispatch);
+        return new PushSettings(enabled, sandbox, apns, value, dispatch, guard);
+    }
+
+    public PushSettings withGuard(Guard value) {
+        return new PushSettings(enabled, sandbox, apns, fcm, dispatch, value);
+    }
+
+    /**
+     * What keeps anyone holding the app key (every copy of the app has it) from spending the push quota or faking
+     * the delivery figures (docs/SECURITY.md).
+     *
+     * @param registrationsPerDevicePerMinute registrations one device id may make in a minute (then 429)
+     * @param registrationsPerAddressPerMinute registrations one client address may make in a minute (then 429)
+     * @param receiptClockAllowance how far a receipt's time may lie before the push was sent, or after now: the
+     *        device's clock against the backend's
+     */
+    public record Guard(int registrationsPerDevicePerMinute, int registrationsPerAddressPerMinute,
+                        Duration receiptClockAllowance) {
+        public Guard {
+            if (registrationsPerDevicePerMinute < 1 || registrationsPerAddressPerMinute < 1) {
+                throw new ConfigException("push.registrationsPer...PerMinute: must be positive");
+            }
+            if (receiptClockAllowance == null || receiptClockAllowance.isNegative()) {
+                throw new ConfigException("push.receiptClockAllowanceSeconds: must not be negative");
+            }
+        }
+
+        /** 30 registrations a minute per device, 600 per address; receipts within 10 minutes of the clocks. */
+        public static Guard defaults() {
+            return new Guard(30, 600, Duration.ofMinutes(10));
+        }
     }
 
     @Override

@@ -17,6 +17,8 @@ public final class ApiExchange {
     private final ObjectMapper json;
     private Map<String, String> query;
     private boolean responded;
+    /** A HEAD request answered by its GET route: headers as for GET, no body. */
+    private boolean head;
 
     ApiExchange(HttpExchange exchange, ObjectMapper json) {
         this.exchange = exchange;
@@ -24,7 +26,12 @@ public final class ApiExchange {
     }
 
     public String method() {
-        return exchange.getRequestMethod();
+        return head ? "GET" : exchange.getRequestMethod();
+    }
+
+    /** Answers this HEAD request as its GET would be answered, without the body. */
+    void answerAsHead() {
+        head = true;
     }
 
     public String path() {
@@ -53,6 +60,12 @@ public final class ApiExchange {
         return query;
     }
 
+    /** The client's address (no port), as the connection shows it. */
+    public String remoteAddress() {
+        java.net.InetSocketAddress remote = exchange.getRemoteAddress();
+        return remote == null || remote.getAddress() == null ? "unknown" : remote.getAddress().getHostAddress();
+    }
+
     public InputStream body() {
         return exchange.getRequestBody();
     }
@@ -67,12 +80,27 @@ public final class ApiExchange {
         send(status, bytes);
     }
 
-    /** A JSON error body {@code {"error": code, "message": message}}: code is stable, message is for people. */
+    /**
+     * A JSON error body {@code {"error": code, "message": message}}: code is stable, message is for people. The
+     * message never names the backend's classes, whatever a library put into it.
+     */
     public void respondError(int status, String code, String message) throws IOException {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", code);
-        body.put("message", message);
+        body.put("message", withoutClassNames(message));
         respondJson(status, body);
+    }
+
+    /** Qualified Java names ({@code com.mongodb.MongoSocketOpenException}) and the like, as seen in messages. */
+    private static final java.util.regex.Pattern QUALIFIED_NAME = java.util.regex.Pattern.compile(
+            "`?\\b(?:[a-z_][a-z0-9_]*\\.){2,}[A-Za-z_$][A-Za-z0-9_$]*(?:\\$[A-Za-z0-9_$]+)*`?");
+
+    static String withoutClassNames(String message) {
+        if (message == null) {
+            return "";
+        }
+        String cleaned = QUALIFIED_NAME.matcher(message).replaceAll("(internal)");
+        return cleaned.length() <= 1000 ? cleaned : cleaned.substring(0, 1000) + "...";
     }
 
     public void respondEmpty(int status) throws IOException {
@@ -91,6 +119,13 @@ public final class ApiExchange {
     }
 
     private void send(int status, byte[] bytes) throws IOException {
+        if (head) {
+            // what GET would say, and no body: the length the body would have is not sent either
+            exchange.sendResponseHeaders(status, -1);
+            responded = true;
+            exchange.close();
+            return;
+        }
         exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
         responded = true;
         if (bytes.length > 0) {

@@ -83,6 +83,9 @@ public final class ApiServer implements AutoCloseable {
         ApiExchange exchange = new ApiExchange(raw, json);
         try {
             String path = exchange.path();
+            if (exchange.method().equals("HEAD")) {
+                exchange.answerAsHead();
+            }
             Set<String> allowed = new TreeSet<>();
             for (Route route : routes) {
                 if (route.matches(path)) {
@@ -93,6 +96,9 @@ public final class ApiServer implements AutoCloseable {
                     allowed.add(route.method());
                 }
             }
+            if (allowed.contains("GET")) {
+                allowed.add("HEAD");
+            }
             if (allowed.isEmpty()) {
                 exchange.respondError(404, "not_found", "no such endpoint: " + path);
             } else {
@@ -100,7 +106,7 @@ public final class ApiServer implements AutoCloseable {
                 exchange.respondError(405, "method_not_allowed", "allowed: " + String.join(", ", allowed));
             }
         } catch (Exception e) {
-            log.error("request {} {} failed", exchange.method(), exchange.path(), e);
+            log.error("request {} {} failed", loggable(exchange.method()), loggable(exchange.path()), e);
             if (!exchange.responded()) {
                 try {
                     exchange.respondError(500, "internal_error", "the request could not be handled");
@@ -111,6 +117,33 @@ public final class ApiServer implements AutoCloseable {
         } finally {
             raw.close();
         }
+    }
+
+    /**
+     * Text from a request as it may be logged: line breaks and other control characters escaped, so that a request
+     * cannot forge log lines ({@code %0d%0a} in a path), and bounded in length.
+     */
+    public static String loggable(String fromRequest) {
+        if (fromRequest == null) {
+            return "null";
+        }
+        StringBuilder out = new StringBuilder(Math.min(fromRequest.length(), 300) + 8);
+        for (int i = 0; i < fromRequest.length() && out.length() < 300; i++) {
+            char c = fromRequest.charAt(i);
+            switch (c) {
+                case '\r' -> out.append("\\r");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || c == 0x2028 || c == 0x2029) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.length() >= 300 ? out + "..." : out.toString();
     }
 
     private record Route(String method, String path, ApiHandler handler) {

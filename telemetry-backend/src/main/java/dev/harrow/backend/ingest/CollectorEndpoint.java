@@ -1,20 +1,16 @@
 package dev.harrow.backend.ingest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.exc.StreamConstraintsException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harrow.backend.config.AppKey;
 import dev.harrow.backend.config.BackendConfig;
 import dev.harrow.backend.config.IngestLimits;
 import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.backend.http.ApiExchange;
 import dev.harrow.backend.http.AppCors;
-import dev.harrow.backend.http.Json;
 import dev.harrow.backend.ops.BackendMetrics;
 import dev.harrow.backend.store.AppendResult;
 import dev.harrow.backend.store.EventStore;
 import dev.harrow.backend.store.StoreUnavailableException;
+import dev.harrow.backend.store.StoredKind;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -50,19 +46,25 @@ public final class CollectorEndpoint {
     private final EventStore store;
     private final Clock clock;
     private final BackendMetrics metrics;
-    private final ObjectMapper requestJson;
     private final EventValidator validator;
+    private final ReceiptCheck receipts;
     private final AppCors cors;
     private final Semaphore inFlight;
     private final String storeRetryAfter;
 
     public CollectorEndpoint(BackendConfig config, EventStore store, Clock clock, BackendMetrics metrics) {
+        this(config, store, clock, metrics, ReceiptCheck.NONE);
+    }
+
+    /** @param receipts decides whether a push receipt is about a push that was sent (the push service) */
+    public CollectorEndpoint(BackendConfig config, EventStore store, Clock clock, BackendMetrics metrics,
+                             ReceiptCheck receipts) {
+        this.receipts = receipts;
         this.config = config;
         this.store = store;
         this.clock = clock;
         this.metrics = metrics;
-        this.requestJson = Json.requestMapper(config.limits().maxNestingDepth());
-        this.validator = new EventValidator(config.limits().maxNestingDepth());
+        this.validator = new EventValidator(config.limits().maxNestingDepth(), config.limits().rules());
         this.cors = new AppCors(config.http().corsOrigins());
         this.inFlight = new Semaphore(config.limits().maxConcurrentBatches());
         int most = config.limits().maxConcurrentBatches();
@@ -117,45 +119,31 @@ public final class CollectorEndpoint {
             discard(ex.body(), DISCARD_LIMIT);
             return error(ex, 413, "batch_too_large", tooLarge);
         }
-        InputStream decoded = new ByteArrayInputStream(body);
-        if (encoding.equals("gzip")) {
-            try {
-                decoded = new GZIPInputStream(decoded);
-            } catch (ZipException | EOFException e) {
-                return error(ex, 400, "invalid_gzip", "the body is not valid gzip");
-            }
+        InputStream decoded;
+        try {
+            decoded = encoding.equals("gzip") ? new GZIPInputStream(new ByteArrayInputStream(body))
+                    : new ByteArrayInputStream(body);
+        } catch (ZipException | EOFException e) {
+            return error(ex, 400, "invalid_gzip", "the body is not valid gzip");
         }
 
         String appId = app.get().appId();
         Instant now = clock.instant();
         List<TelemetryEvent> valid = new ArrayList<>();
         List<Rejection> rejected = new ArrayList<>();
-        try {
-            BatchReader reader = new BatchReader(decoded, limits);
-            for (BatchReader.Item item = reader.next(); item != null; item = reader.next()) {
-                Rejection rejection = null;
-                if (item.tooLarge() != null) {
-                    rejection = new Rejection(item.index(), item.eventId(), RejectReason.EVENT_TOO_LARGE,
-                            "an event may hold at most " + limits.maxEventBytes() + " bytes");
-                } else {
-                    EventValidator.Outcome outcome = validator.validate(item.node(), item.index(), appId, now);
-                    if (outcome instanceof EventValidator.Valid v) {
-                        valid.add(v.event());
-                    } else {
-                        rejection = ((EventValidator.Invalid) outcome).rejection();
-                    }
+        // closed at once: an inflater holds native memory that otherwise waits for a garbage collection
+        try (InputStream input = decoded) {
+            try {
+                readBatch(new BatchReader(input, limits), appId, now, valid, rejected);
+            } catch (BatchReader.Refused refused) {
+                if (refused.status == 400 && encoding.equals("gzip")
+                        && expandsPast(input, limits.maxDecompressedBytes())) {
+                    // a compressed body that is not JSON and expands past the limit (a gzip bomb): 413 all the same
+                    return error(ex, 413, "batch_too_large", "a batch may hold at most "
+                            + limits.maxDecompressedBytes() + " bytes once decompressed");
                 }
-                if (rejection != null) {
-                    rejected.add(rejection);
-                }
+                return error(ex, refused.status, refused.code, refused.getMessage());
             }
-        } catch (BatchReader.Refused refused) {
-            if (refused.status == 400 && encoding.equals("gzip") && expandsPast(decoded, limits.maxDecompressedBytes())) {
-                // a compressed body that is not JSON and expands past the limit (a gzip bomb) is a 413 all the same
-                return error(ex, 413, "batch_too_large", "a batch may hold at most " + limits.maxDecompressedBytes()
-                        + " bytes once decompressed");
-            }
-            return error(ex, refused.status, refused.code, refused.getMessage());
         }
         // counted once the batch as a whole is taken: a refused batch rejects nothing one by one
         rejected.forEach(r -> metrics.rejected(appId, r.reason().wire()));
@@ -177,18 +165,34 @@ public final class CollectorEndpoint {
         return 200;
     }
 
+    /** Validates each event of the batch into {@code valid} or {@code rejected}. */
+    private void readBatch(BatchReader reader, String appId, Instant now, List<TelemetryEvent> valid,
+                           List<Rejection> rejected) throws BatchReader.Refused {
+        for (BatchReader.Item item = reader.next(); item != null; item = reader.next()) {
+            if (item.tooLarge() != null) {
+                rejected.add(new Rejection(item.index(), item.eventId(), RejectReason.EVENT_TOO_LARGE,
+                        "an event may hold at most " + config.limits().maxEventBytes() + " bytes"));
+                continue;
+            }
+            EventValidator.Outcome outcome = validator.validate(item.node(), item.index(), appId, now);
+            if (outcome instanceof EventValidator.Valid v) {
+                Optional<ReceiptCheck.Refusal> refusal = StoredKind.forType(v.event().type()) == StoredKind.PUSH_RECEIPTS
+                        ? receipts.check(v.event(), now) : Optional.empty();
+                if (refusal.isPresent()) {
+                    rejected.add(new Rejection(item.index(), v.event().eventId().toString(), refusal.get().reason(),
+                            refusal.get().message()));
+                } else {
+                    valid.add(v.event());
+                }
+            } else {
+                rejected.add(((EventValidator.Invalid) outcome).rejection());
+            }
+        }
+    }
+
     private static int error(ApiExchange ex, int status, String code, String message) throws IOException {
         ex.respondError(status, code, message);
         return status;
-    }
-
-    private static String idOf(JsonNode node) {
-        JsonNode id = node == null ? null : node.get("eventId");
-        if (id == null || !id.isTextual()) {
-            return null;
-        }
-        String text = id.textValue();
-        return text.length() <= 64 ? text : text.substring(0, 64);
     }
 
     private static long parseLength(String value) {

@@ -1,9 +1,10 @@
 package dev.harrow.backend.ingest;
 
+import dev.harrow.backend.analytics.MetricNames;
+import dev.harrow.backend.config.EventRules;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.harrow.backend.event.Platform;
 import dev.harrow.backend.event.TelemetryEvent;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -16,10 +17,6 @@ import java.util.regex.Pattern;
  * fields are ignored (a newer SDK may send more) and never stored.
  */
 public final class EventValidator {
-    /** Events older than this are refused: a device clock this wrong makes the event useless for analytics. */
-    static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
-    /** Device clocks run ahead; beyond a day the timestamp is taken for garbage. */
-    static final Duration MAX_CLOCK_AHEAD = Duration.ofDays(1);
     static final int MAX_ID_LENGTH = 128;
     private static final Pattern TYPE = Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
     private static final Pattern UUID_SHAPE =
@@ -36,10 +33,17 @@ public final class EventValidator {
     }
 
     private final int maxNestingDepth;
+    private final EventRules rules;
 
     /** @param maxNestingDepth how deep an event may nest, counting the event object itself as one level */
     public EventValidator(int maxNestingDepth) {
+        this(maxNestingDepth, EventRules.defaults());
+    }
+
+    /** @param rules what an event may claim before it counts in the figures (time window, amounts) */
+    public EventValidator(int maxNestingDepth, EventRules rules) {
         this.maxNestingDepth = maxNestingDepth;
+        this.rules = rules;
     }
 
     public Outcome validate(JsonNode node, int index, String appId, Instant receivedAt) {
@@ -79,9 +83,10 @@ public final class EventValidator {
         if (ts == null) {
             return reject(index, rawId, RejectReason.INVALID_TS, "ts must be an ISO-8601 instant or epoch milliseconds");
         }
-        if (ts.isBefore(EARLIEST) || ts.isAfter(receivedAt.plus(MAX_CLOCK_AHEAD))) {
-            return reject(index, rawId, RejectReason.TS_OUT_OF_RANGE,
-                    "ts must be after 2000-01-01 and at most one day ahead of the collector's clock");
+        if (!rules.timeAllowed(ts, receivedAt)) {
+            return reject(index, rawId, RejectReason.TS_OUT_OF_RANGE, "ts must be at most "
+                    + rules.maxAge().toDays() + " days before and " + rules.maxAhead().toMinutes()
+                    + " minutes after the collector's clock");
         }
 
         JsonNode deviceNode = node.get("deviceId");
@@ -128,8 +133,25 @@ public final class EventValidator {
             }
         }
 
+        Rejection badAmount = amountProblem(typeNode.textValue(), props, index, rawId);
+        if (badAmount != null) {
+            return new Invalid(badAmount);
+        }
         return new Valid(new TelemetryEvent(appId, eventId, typeNode.textValue(), ts, deviceId, userId, sessionId,
                 platform, appVersion, props, receivedAt));
+    }
+
+    /** A purchase's amount, when it has one, must be a plain number the figures can take. */
+    private Rejection amountProblem(String type, Map<String, Object> props, int index, String rawId) {
+        if (!MetricNames.PURCHASE.equals(type) || !props.containsKey("amount")) {
+            return null;
+        }
+        Object amount = props.get("amount");
+        if (amount instanceof Number n && rules.amountAllowed(n.doubleValue())) {
+            return null;
+        }
+        return new Rejection(index, rawId, RejectReason.INVALID_AMOUNT, "a purchase's amount must be a number from "
+                + "0 to " + (long) rules.maxPurchaseAmount());
     }
 
     /** How deep {@code node} nests; stops counting past the limit. */

@@ -25,7 +25,10 @@ public enum RejectReason {
     INVALID_PROPS("invalid_props"),
     INVALID_PROPS_KEY("invalid_props_key"),
     TOO_DEEPLY_NESTED("too_deeply_nested"),
-    EVENT_TOO_LARGE("event_too_large");
+    EVENT_TOO_LARGE("event_too_large"),
+    INVALID_AMOUNT("invalid_amount"),
+    UNKNOWN_PUSH("unknown_push"),
+    RECEIPT_OUT_OF_RANGE("receipt_out_of_range");
 
     private final String wire;
 

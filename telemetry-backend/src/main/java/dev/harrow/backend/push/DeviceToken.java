@@ -19,6 +19,8 @@ public record DeviceToken(String appId, String deviceId, String token, String pl
                           String timeZone, String appVersion, Set<String> tags, Instant lastSeen, boolean active,
                           Instant deactivatedAt, String deactivatedReason) {
     static final int MAX_TOKEN_LENGTH = 4096;
+    static final int MAX_TAGS = 32;
+    private static final java.util.regex.Pattern TAG = java.util.regex.Pattern.compile("[A-Za-z0-9_.:-]{1,64}");
 
     public DeviceToken {
         tags = tags == null ? Set.of() : Set.copyOf(tags);
@@ -63,8 +65,15 @@ public record DeviceToken(String appId, String deviceId, String token, String pl
         if (appVersion != null && !Segment.AppVersion.valid(appVersion)) {
             problems.add("appVersion: '" + appVersion + "' is not dotted numbers such as 2.4.1");
         }
-        if (tags.size() > 64) {
-            problems.add("tags: at most 64");
+        if (tags.size() > MAX_TAGS) {
+            problems.add("tags: at most " + MAX_TAGS);
+        }
+        for (String tag : tags) {
+            if (tag == null || !TAG.matcher(tag).matches()) {
+                problems.add("tags: each 1-64 letters, digits or _ . : - (" + (tag == null ? "null"
+                        : tag.length() > 20 ? tag.substring(0, 20) + "..." : tag) + ")");
+                break;
+            }
         }
         return problems;
     }

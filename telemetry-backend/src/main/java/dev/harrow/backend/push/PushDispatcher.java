@@ -1,6 +1,7 @@
 package dev.harrow.backend.push;
 
 import dev.harrow.backend.config.PushSettings;
+import dev.harrow.backend.http.ApiServer;
 import dev.harrow.backend.ops.BackendMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -185,7 +186,7 @@ public final class PushDispatcher implements AutoCloseable {
     private void deactivate(String appId, PushOutbox.Target target, SendResult r, Instant now) {
         if (tokens.deactivate(appId, target.token(), r.reason(),
                 r.tokenInvalidAt() == null ? now : r.tokenInvalidAt(), now) > 0) {
-            log.info("push token of device {} deactivated: {}", target.deviceId(), r.reason());
+            log.info("push token of device {} deactivated: {}", ApiServer.loggable(target.deviceId()), r.reason());
         }
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harrow.backend.admin.AdminAuth;
 import dev.harrow.backend.config.AppKey;
 import dev.harrow.backend.config.BackendConfig;
+import dev.harrow.backend.config.PushSettings;
 import dev.harrow.backend.http.ApiExchange;
 import dev.harrow.backend.http.AppCors;
 import dev.harrow.backend.http.Json;
@@ -53,14 +54,22 @@ public final class PushEndpoint {
     private final PushService push;
     private final AdminAuth auth;
     private final Clock clock;
+    private final RegistrationBudget perDevice;
+    private final RegistrationBudget perAddress;
     private final ObjectMapper requests;
     private final AppCors cors;
+
+    /** The header (or body field {@code installationSecret}) by which an installation proves itself. */
+    public static final String INSTALLATION_SECRET_HEADER = "X-Installation-Secret";
 
     public PushEndpoint(BackendConfig config, PushService push, Clock clock) {
         this.config = config;
         this.push = push;
         this.auth = new AdminAuth(config.adminToken());
         this.clock = clock;
+        PushSettings.Guard guard = config.push().guard();
+        this.perDevice = new RegistrationBudget(guard.registrationsPerDevicePerMinute(), clock);
+        this.perAddress = new RegistrationBudget(guard.registrationsPerAddressPerMinute(), clock);
         this.cors = new AppCors(config.http().corsOrigins());
         this.requests = Json.requestMapper(config.limits().maxNestingDepth())
                 .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
@@ -68,7 +77,7 @@ public final class PushEndpoint {
     }
 
     record TokenRequest(String deviceId, String token, String platform, String language, String timeZone,
-                        String appVersion, Set<String> tags) {
+                        String appVersion, Set<String> tags, String installationSecret, String previousToken) {
     }
 
     record MessageRequest(String app, String idempotencyKey, TargetRequest target, ContentRequest content,
@@ -101,18 +110,56 @@ public final class PushEndpoint {
             ex.respondError(401, "unauthorized", "missing or unknown " + CollectorEndpoint.APP_KEY_HEADER);
             return;
         }
+        String appId = app.get().appId();
+        if (!perAddress.take(appId + "|" + ex.remoteAddress())) {
+            tooMany(ex, perAddress, "registrations from this address");
+            return;
+        }
         TokenRequest body = read(ex, TokenRequest.class);
         if (body == null) {
             return;
         }
-        DeviceToken token = registration(app.get().appId(), body, clock.instant());
+        DeviceToken token = registration(appId, body, clock.instant());
         List<String> problems = token.problems();
         if (!problems.isEmpty()) {
             ex.respondError(400, "invalid_registration", String.join("; ", problems));
             return;
         }
-        answerWhenStored(ex, push.tokens().register(token), Map.of("registered", true, "deviceId",
-                token.deviceId()), "the registration was not stored; register again");
+        if (!perDevice.take(appId + "|" + token.deviceId())) {
+            tooMany(ex, perDevice, "registrations of this device");
+            return;
+        }
+        String secret = ex.header(INSTALLATION_SECRET_HEADER).orElse(body.installationSecret());
+        CompletableFuture<TokenRegistry.Registered> stored = push.tokens().register(token,
+                new TokenRegistry.Proof(secret, body.previousToken(), false));
+        try {
+            TokenRegistry.Registered registered = stored.get(25, TimeUnit.SECONDS);
+            Map<String, Object> reply = new LinkedHashMap<>();
+            reply.put("registered", true);
+            reply.put("deviceId", token.deviceId());
+            if (registered.installationSecret() != null) {
+                reply.put("installationSecret", registered.installationSecret());
+            }
+            ex.respondJson(200, reply);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof TokenRegistry.InstallationMismatch mismatch) {
+                ex.respondError(403, "installation_mismatch", mismatch.getMessage());
+            } else {
+                ex.setHeader("Retry-After", "5");
+                ex.respondError(503, "store_unavailable", "the registration was not stored; register again");
+            }
+        } catch (TimeoutException e) {
+            ex.setHeader("Retry-After", "5");
+            ex.respondError(503, "store_unavailable", "the registration was not stored; register again");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ex.respondError(503, "store_unavailable", "interrupted");
+        }
+    }
+
+    private static void tooMany(ApiExchange ex, RegistrationBudget budget, String what) throws IOException {
+        ex.setHeader("Retry-After", Long.toString(budget.secondsToNextMinute()));
+        ex.respondError(429, "too_many_registrations", "too many " + what + " this minute; register again later");
     }
 
     /** 200 with {@code body} once the registrations are stored; 503 with {@code retry} when the store failed. */
@@ -154,14 +201,14 @@ public final class PushEndpoint {
             return;
         }
         Instant now = clock.instant();
-        List<CompletableFuture<Void>> stored = new ArrayList<>(body.length);
+        List<CompletableFuture<TokenRegistry.Registered>> stored = new ArrayList<>(body.length);
         List<Map<String, Object>> refused = new ArrayList<>();
         for (int i = 0; i < body.length; i++) {
             TokenRequest r = body[i];
             List<String> problems = r == null ? List.of("a JSON object is required") : registration(appId, r, now)
                     .problems();
             if (problems.isEmpty()) {
-                stored.add(push.tokens().register(registration(appId, r, now)));
+                stored.add(push.tokens().register(registration(appId, r, now), TokenRegistry.Proof.ADMIN));
             } else {
                 refused.add(Map.of("index", i, "deviceId", r == null || r.deviceId() == null ? "" : r.deviceId(),
                         "problems", problems));
@@ -199,7 +246,7 @@ public final class PushEndpoint {
                 ex.respondError(404, "not_found", "no such push endpoint: " + ex.method() + " " + ex.path());
             }
         } catch (StoreUnavailableException | com.mongodb.MongoException e) {
-            ex.respondError(503, "store_unavailable", "MongoDB cannot be reached now: " + e.getMessage());
+            ex.respondError(503, "store_unavailable", "MongoDB cannot be reached now; retry shortly");
         } catch (IllegalArgumentException e) {
             ex.respondError(400, "invalid_message", e.getMessage());
         }
@@ -271,6 +318,27 @@ public final class PushEndpoint {
         }
     }
 
+    /**
+     * {@code DELETE /admin/v1/push/tokens?deviceId=&app=}: forgets a device's registration, so that a new installation
+     * on it (an app reinstalled, its installation secret gone) can register the device id again. Support's answer to a
+     * locked-out device; the farm's for a fresh install.
+     */
+    public void forgetToken(ApiExchange ex) throws IOException {
+        if (!auth.check(ex)) {
+            return;
+        }
+        String deviceId = ex.query().get("deviceId");
+        if (deviceId == null) {
+            ex.respondError(400, "invalid_query", "deviceId is required");
+            return;
+        }
+        try {
+            ex.respondJson(200, Map.of("forgotten", push.tokens().forget(app(ex), deviceId)));
+        } catch (com.mongodb.MongoException e) {
+            ex.respondError(503, "store_unavailable", "MongoDB cannot be reached now; retry shortly");
+        }
+    }
+
     /** One device's pushes due since {@code since} (default: the last 7 days): outcomes, receipts, latencies. */
     public void deliveries(ApiExchange ex) throws IOException {
         if (!auth.check(ex)) {
@@ -299,7 +367,7 @@ public final class PushEndpoint {
         try {
             ex.respondJson(200, push.deliveries(app(ex), deviceId, since, limit));
         } catch (StoreUnavailableException | com.mongodb.MongoException e) {
-            ex.respondError(503, "store_unavailable", "MongoDB cannot be reached now: " + e.getMessage());
+            ex.respondError(503, "store_unavailable", "MongoDB cannot be reached now; retry shortly");
         }
     }
 

@@ -2,6 +2,8 @@ package dev.harrow.backend.push;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harrow.backend.config.PushSettings;
+import dev.harrow.backend.ingest.RejectReason;
+import dev.harrow.backend.ingest.ReceiptCheck;
 import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.backend.ops.BackendMetrics;
 import dev.harrow.backend.ops.StartedParts;
@@ -46,6 +48,7 @@ public final class PushService implements AutoCloseable {
 
     private final TokenRegistry tokens;
     private final PushOutbox outbox;
+    private final PushSettings.Guard guard;
     private final PushDispatcher dispatcher;
     private final MongoEventStore events;
     private final Clock clock;
@@ -65,7 +68,8 @@ public final class PushService implements AutoCloseable {
     }
 
     private PushService(TokenRegistry tokens, PushOutbox outbox, PushDispatcher dispatcher, MongoEventStore events,
-                        Clock clock, Sandbox sandbox, Deque<AutoCloseable> started) {
+                        Clock clock, Sandbox sandbox, Deque<AutoCloseable> started, PushSettings.Guard guard) {
+        this.guard = guard;
         this.tokens = tokens;
         this.outbox = outbox;
         this.dispatcher = dispatcher;
@@ -126,7 +130,7 @@ public final class PushService implements AutoCloseable {
             started.push(dispatcher);
             log.info("push service started ({}; gateways {})", settings.sandbox() ? "sandbox gateways on loopback"
                     : "production gateways", gateways.keySet());
-            return new PushService(tokens, outbox, dispatcher, events, clock, sandbox, started);
+            return new PushService(tokens, outbox, dispatcher, events, clock, sandbox, started, settings.guard());
         } catch (RuntimeException e) {
             closeAll(started);
             throw e;
@@ -196,6 +200,37 @@ public final class PushService implements AutoCloseable {
         }
         outbox.cancel(id);
         return status(appId, id);
+    }
+
+    /**
+     * Takes a receipt only for a push that was sent (or is being sent) to that device, dated no earlier than the
+     * push fell due and no later than now, each give or take the clock allowance; a receipt for a push the device
+     * never got is refused, so that the delivery figures count only real deliveries.
+     */
+    public Optional<ReceiptCheck.Refusal> checkReceipt(TelemetryEvent receipt, Instant now) {
+        Object messageId = receipt.props().get(MongoEventStore.PUSH_MESSAGE_ID);
+        if (!(messageId instanceof String id) || id.isBlank()) {
+            return Optional.of(new ReceiptCheck.Refusal(RejectReason.UNKNOWN_PUSH,
+                    "a receipt names its push in props.messageId"));
+        }
+        Optional<org.bson.Document> copy = outbox.delivery(id, receipt.deviceId());
+        String state = copy.map(c -> c.getString("state")).orElse(null);
+        boolean sentOrSending = DeliveryState.ACCEPTED.name().equals(state) || DeliveryState.CLAIMED.name().equals(state)
+                || DeliveryState.PENDING.name().equals(state);
+        if (copy.isEmpty() || !sentOrSending) {
+            return Optional.of(new ReceiptCheck.Refusal(RejectReason.UNKNOWN_PUSH,
+                    "no push " + id + " was sent to this device"));
+        }
+        java.util.Date sent = copy.get().getDate("settledAt") != null ? copy.get().getDate("settledAt")
+                : copy.get().getDate("dueAt");
+        Duration allowance = guard.receiptClockAllowance();
+        if ((sent != null && receipt.ts().isBefore(sent.toInstant().minus(allowance)))
+                || receipt.ts().isAfter(now.plus(allowance))) {
+            return Optional.of(new ReceiptCheck.Refusal(RejectReason.RECEIPT_OUT_OF_RANGE,
+                    "a receipt is dated between its push's send and now, give or take " + allowance.toMinutes()
+                            + " minutes"));
+        }
+        return Optional.empty();
     }
 
     /** Counts, receipts and latencies of a message, as the admin API shows them. */

@@ -11,11 +11,15 @@ import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import dev.harrow.backend.config.Secrets;
 import dev.harrow.backend.store.StoreUnavailableException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -32,23 +36,57 @@ import org.slf4j.LoggerFactory;
  * requests are written together: one writer thread takes what has queued up (up to {@value #WRITE_BATCH}), writes it
  * as one unordered bulk upsert, makes it durable once, and only then answers every request of the group. Apps
  * register at every start, so this is the write the backend sees most of after events.
+ *
+ * <p>Integrity, against anyone who holds the app key (docs/SECURITY.md): a registration is replaced only by the
+ * installation that made it, which proves itself with the installation secret issued at its first registration (kept
+ * as a hash) or with the token it registered before; and a token belongs to one device at a time
+ * ({@code push_token_owners}, by a hash of the token): registering it for another device ends the first device's
+ * registration, so that one token never collects a push once per device id.
  */
 public final class TokenRegistry implements AutoCloseable {
     static final String COLLECTION = "push_tokens";
+    static final String OWNERS = "push_token_owners";
     static final int WRITE_BATCH = 1000;
     private static final Logger log = LoggerFactory.getLogger(TokenRegistry.class);
 
     private final MongoCollection<Document> tokens;
+    private final MongoCollection<Document> owners;
     private final Runnable durable;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Thread writer;
     private volatile boolean closed;
 
-    private record Pending(DeviceToken token, CompletableFuture<Void> done) {
+    /**
+     * How a registration shows it comes from the installation that made the one it replaces.
+     *
+     * @param secret the installation secret the backend issued to it, or null
+     * @param previousToken the token it registered before, or null
+     * @param trusted an admin's import: no proof needed, no secret issued
+     */
+    public record Proof(String secret, String previousToken, boolean trusted) {
+        public static final Proof ADMIN = new Proof(null, null, true);
+    }
+
+    /** What a stored registration gives back: the installation secret when one was issued now, else null. */
+    public record Registered(String installationSecret) {
+    }
+
+    /** The device id is registered by another installation, which has not proved itself. */
+    public static final class InstallationMismatch extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        InstallationMismatch(String deviceId) {
+            super("device " + deviceId + " is registered by another installation: send the installation secret "
+                    + "it was given (or the token it registered) to replace it", null, false, false);
+        }
+    }
+
+    private record Pending(DeviceToken token, Proof proof, CompletableFuture<Registered> done) {
     }
 
     public TokenRegistry(MongoDatabase database, Runnable durable) {
         this.tokens = database.getCollection(COLLECTION);
+        this.owners = database.getCollection(OWNERS);
         this.durable = durable;
         this.writer = new Thread(this::writeLoop, "harrow-token-writer");
         writer.setDaemon(true);
@@ -60,14 +98,17 @@ public final class TokenRegistry implements AutoCloseable {
         tokens.createIndex(Indexes.ascending("app", "active", "platform"), new IndexOptions().name("app_active"));
     }
 
-    /** Registers or refreshes a token; completes once it is durably stored. */
-    public CompletableFuture<Void> register(DeviceToken token) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
+    /**
+     * Registers or refreshes a token; completes once it is durably stored, or with {@link InstallationMismatch} when
+     * another installation holds the device id.
+     */
+    public CompletableFuture<Registered> register(DeviceToken token, Proof proof) {
+        CompletableFuture<Registered> done = new CompletableFuture<>();
         if (closed) {
             done.completeExceptionally(new StoreUnavailableException("the backend is stopping", null));
             return done;
         }
-        queue.add(new Pending(token, done));
+        queue.add(new Pending(token, proof, done));
         return done;
     }
 
@@ -92,21 +133,110 @@ public final class TokenRegistry implements AutoCloseable {
     }
 
     private void write(List<Pending> group) {
-        List<WriteModel<Document>> writes = new ArrayList<>(group.size());
-        for (Pending p : group) {
-            writes.add(new ReplaceOneModel<>(Filters.eq("_id", id(p.token().appId(), p.token().deviceId())),
-                    toDocument(p.token()), new ReplaceOptions().upsert(true)));
-        }
         try {
-            tokens.bulkWrite(writes, new BulkWriteOptions().ordered(false));
+            Map<String, Document> current = new HashMap<>();
+            List<String> ids = group.stream().map(p -> id(p.token().appId(), p.token().deviceId())).distinct().toList();
+            tokens.find(Filters.in("_id", ids)).forEach(d -> current.put(d.getString("_id"), d));
+            Map<String, String> ownerOf = new HashMap<>();
+            List<String> ownerIds = group.stream().map(p -> ownerId(p.token())).distinct().toList();
+            owners.find(Filters.in("_id", ownerIds)).forEach(d -> ownerOf.put(d.getString("_id"), d.getString("d")));
+
+            List<WriteModel<Document>> writes = new ArrayList<>(group.size());
+            List<WriteModel<Document>> ownerWrites = new ArrayList<>();
+            Map<Pending, Registered> answers = new LinkedHashMap<>();
+            for (Pending p : group) {
+                DeviceToken token = p.token();
+                String id = id(token.appId(), token.deviceId());
+                Document before = current.get(id);
+                String hash = before == null ? null : before.getString(SECRET_HASH);
+                if (before != null && !p.proof().trusted() && !proves(before, p.proof(), token.token())) {
+                    p.done().completeExceptionally(new InstallationMismatch(token.deviceId()));
+                    continue;
+                }
+                String issued = null;
+                if (!p.proof().trusted() && hash == null) {
+                    // a new installation (or one from before secrets): this secret is what proves it from now on
+                    issued = Secrets.randomToken(24);
+                    hash = hash(issued);
+                }
+                Document doc = toDocument(token).append(SECRET_HASH, hash);
+                writes.add(new ReplaceOneModel<>(Filters.eq("_id", id), doc, new ReplaceOptions().upsert(true)));
+                current.put(id, doc);
+                String owner = ownerId(token);
+                String previousOwner = ownerOf.get(owner);
+                if (previousOwner != null && !previousOwner.equals(token.deviceId())) {
+                    // the token moved: the device that held it no longer gets pushes through it
+                    writes.add(new com.mongodb.client.model.UpdateOneModel<>(Filters.and(
+                            Filters.eq("_id", id(token.appId(), previousOwner)), Filters.eq("token", token.token())),
+                            Updates.combine(Updates.set("active", false), Updates.set("deactivatedAt",
+                                    Date.from(token.lastSeen())), Updates.set("deactivatedReason",
+                                    "the token was registered for another device"))));
+                }
+                if (!token.deviceId().equals(previousOwner)) {
+                    ownerOf.put(owner, token.deviceId());
+                    ownerWrites.add(new ReplaceOneModel<>(Filters.eq("_id", owner), new Document("_id", owner)
+                            .append("d", token.deviceId()), new ReplaceOptions().upsert(true)));
+                }
+                answers.put(p, new Registered(issued));
+            }
+            if (!writes.isEmpty()) {
+                tokens.bulkWrite(writes, new BulkWriteOptions().ordered(true));
+            }
+            if (!ownerWrites.isEmpty()) {
+                owners.bulkWrite(ownerWrites, new BulkWriteOptions().ordered(true));
+            }
             durable.run();
-            group.forEach(p -> p.done().complete(null));
+            answers.forEach((p, registered) -> p.done().complete(registered));
         } catch (MongoException | IllegalStateException e) {
             log.warn("{} token registrations not stored: {}", group.size(), e.getMessage());
             StoreUnavailableException failure = new StoreUnavailableException("MongoDB unavailable: "
                     + e.getMessage(), e);
             group.forEach(p -> p.done().completeExceptionally(failure));
         }
+    }
+
+    static final String SECRET_HASH = "secretHash";
+
+    /**
+     * Whether a registration proves it comes from the installation that made {@code before}: its secret, the token
+     * registered before (a token is known only to its device), or the same token again (a retry).
+     */
+    private static boolean proves(Document before, Proof proof, String token) {
+        String hash = before.getString(SECRET_HASH);
+        if (hash == null) {
+            return true;  // registered before installation secrets existed: the first registration since claims it
+        }
+        if (token != null && Secrets.constantTimeEquals(before.getString("token"), token)) {
+            return true;
+        }
+        if (proof.secret() != null && Secrets.constantTimeEquals(hash, hash(proof.secret()))) {
+            return true;
+        }
+        return proof.previousToken() != null && Secrets.constantTimeEquals(before.getString("token"),
+                proof.previousToken());
+    }
+
+    private static String ownerId(DeviceToken token) {
+        return token.appId() + "|" + hash(token.token());
+    }
+
+    static String hash(String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Forgets a device's registration (and so its installation); returns whether there was one. */
+    public boolean forget(String appId, String deviceId) {
+        boolean existed = tokens.deleteOne(Filters.eq("_id", id(appId, deviceId))).getDeletedCount() > 0;
+        durable.run();
+        return existed;
     }
 
     public Optional<DeviceToken> find(String appId, String deviceId) {

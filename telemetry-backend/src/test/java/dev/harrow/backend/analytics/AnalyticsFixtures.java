@@ -1,6 +1,9 @@
 package dev.harrow.backend.analytics;
 
 import dev.harrow.backend.client.BackendClient;
+import dev.harrow.backend.config.BackendConfig;
+import dev.harrow.backend.config.EventRules;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +15,16 @@ import java.util.concurrent.Executors;
 /** Sends a seeded population (see {@link AnalyticsDataset}) through the events API, four requests at a time. */
 public final class AnalyticsFixtures {
     private AnalyticsFixtures() {
+    }
+
+    /**
+     * {@code config} taking events of the past months through the collector, as a backfill does: the datasets here
+     * span months before today, beyond the default age an event may have ({@link EventRules}).
+     */
+    public static BackendConfig backfill(BackendConfig config) {
+        EventRules rules = config.limits().rules();
+        return config.withLimits(config.limits().withRules(new EventRules(Duration.ofDays(3650), rules.maxAhead(),
+                rules.maxPurchaseAmount(), rules.maxSessionLength())));
     }
 
     /** Returns how many events went in. */

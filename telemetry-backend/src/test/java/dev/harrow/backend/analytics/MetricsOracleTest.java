@@ -45,8 +45,8 @@ class MetricsOracleTest {
     @BeforeAll
     void ingest() {
         events = AnalyticsDataset.generate(20261122L, 20_000, FIRST, DAYS);
-        BackendConfig config = BackendConfig.embedded(List.of(new AppKey("shop", KEY)), ADMIN)
-                .withAnalytics(AnalyticsSettings.of(List.of("UTC", "Asia/Tokyo", "America/New_York")));
+        BackendConfig config = AnalyticsFixtures.backfill(BackendConfig.embedded(List.of(new AppKey("shop", KEY)),
+                ADMIN)).withAnalytics(AnalyticsSettings.of(List.of("UTC", "Asia/Tokyo", "America/New_York")));
         backend = TelemetryBackend.start(config);
         client = new BackendClient(backend.baseUri(), ADMIN);
         // As devices deliver: mostly in order, but one device in five was offline and sends its events up to five days

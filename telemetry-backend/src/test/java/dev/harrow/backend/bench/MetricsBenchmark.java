@@ -47,7 +47,8 @@ public final class MetricsBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        BackendConfig config = BackendConfig.embedded(List.of(new AppKey("shop", KEY)), ADMIN);
+        BackendConfig config = AnalyticsFixtures.backfill(BackendConfig.embedded(List.of(new AppKey("shop", KEY)),
+                ADMIN));
         try (TelemetryBackend backend = TelemetryBackend.start(config)) {
             BackendClient client = new BackendClient(backend.baseUri(), ADMIN);
             List<AnalyticsDataset.Event> events = AnalyticsDataset.generate(7L, USERS, FIRST, DAYS);

@@ -17,6 +17,7 @@ import dev.harrow.backend.push.SendResult;
 import dev.harrow.backend.push.PushContent;
 import dev.harrow.backend.push.PushSchedule;
 import dev.harrow.backend.push.PushService;
+import dev.harrow.backend.push.TokenRegistry;
 import dev.harrow.backend.push.PushTarget;
 import dev.harrow.backend.push.Segment;
 import dev.harrow.backend.push.sandbox.SandboxCertificate;
@@ -170,12 +171,13 @@ public final class PushBenchmark {
     }
 
     static void seed(PushService push, String platform, int devices) {
-        List<CompletableFuture<Void>> done = new ArrayList<>();
+        List<CompletableFuture<TokenRegistry.Registered>> done = new ArrayList<>();
         Instant now = Instant.now();
         for (int i = 0; i < devices; i++) {
             String token = platform.equals("ios") ? String.format("%064x", i + 1) : "fcm-bench-" + i;
             done.add(push.tokens().register(DeviceToken.registered("shop", platform + "-" + i, token, platform,
-                    "en-US", "UTC", "2.4.0", Set.of(platform.equals("ios") ? "bench-ios" : "bench-android"), now)));
+                    "en-US", "UTC", "2.4.0", Set.of(platform.equals("ios") ? "bench-ios" : "bench-android"), now),
+                    TokenRegistry.Proof.ADMIN));
         }
         CompletableFuture.allOf(done.toArray(CompletableFuture[]::new)).join();
         double seconds = Duration.between(now, Instant.now()).toNanos() / 1e9;

@@ -98,4 +98,10 @@ class BackendConfigLoaderTest {
                 .extracting(Object::toString).containsExactlyInAnyOrder("OWNER_READ", "OWNER_WRITE");
         assertThat(first.toString()).doesNotContain(first.apps().get(0).key());
     }
+
+    @Test
+    void aStandaloneBackendRefusesTheSandboxGateways() {
+        assertThatThrownBy(() -> new BackendConfigLoader(java.util.Map.of("HARROW_PUSH_SANDBOX", "true")).load(null))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("only inside the farm and the tests");
+    }
 }

@@ -49,7 +49,8 @@ class DashboardChromiumTest {
 
     @BeforeEach
     void start() {
-        backend = TelemetryBackend.start(BackendConfig.embedded(List.of(new AppKey("shop", KEY)), ADMIN));
+        backend = TelemetryBackend.start(AnalyticsFixtures.backfill(BackendConfig.embedded(List.of(new AppKey("shop", KEY)),
+                ADMIN)));
         client = new BackendClient(backend.baseUri(), ADMIN);
         AnalyticsFixtures.ingest(client, KEY, 20261123L, 2000, FIRST, 30);
         ChromeOptions options = new ChromeOptions().setBinary(executable("chromium", "chromium-browser"))

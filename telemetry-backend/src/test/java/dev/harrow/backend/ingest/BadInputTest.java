@@ -31,6 +31,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * events sent beside a bad one are kept.
  */
 class BadInputTest {
+    /** A time within the window an event may claim (a few minutes ago). */
+    static final long RECENT = Instant.now().minusSeconds(300).toEpochMilli();
     static final String KEY = "bad-input-key-1";
     static final String OTHER_KEY = "bad-input-key-2";
     static final Map<String, String> JSON = Map.of("Content-Type", "application/json", "X-App-Key", KEY);
@@ -127,21 +129,21 @@ class BadInputTest {
                 RejectReason.INVALID_PROPS_KEY));
         cases.add(event("props nested 17 levels", withExtra(",\"props\":" + "{\"a\":".repeat(16) + "1"
                 + "}".repeat(16)), RejectReason.TOO_DEEPLY_NESTED));
-        cases.add(event("no eventId", "{\"type\":\"t\",\"ts\":1780000000000,\"deviceId\":\"%s\"}",
+        cases.add(event("no eventId", "{\"type\":\"t\",\"ts\":" + RECENT + ",\"deviceId\":\"%s\"}",
                 RejectReason.MISSING_EVENT_ID));
-        cases.add(event("an eventId that is not a UUID", "{\"eventId\":\"42\",\"type\":\"t\",\"ts\":1780000000000,"
+        cases.add(event("an eventId that is not a UUID", "{\"eventId\":\"42\",\"type\":\"t\",\"ts\":" + RECENT + ","
                 + "\"deviceId\":\"%s\"}", RejectReason.INVALID_EVENT_ID));
-        cases.add(event("no type", "{\"eventId\":\"" + UUID.randomUUID() + "\",\"ts\":1780000000000,"
+        cases.add(event("no type", "{\"eventId\":\"" + UUID.randomUUID() + "\",\"ts\":" + RECENT + ","
                 + "\"deviceId\":\"%s\"}", RejectReason.MISSING_TYPE));
         cases.add(event("a number as type", "{\"eventId\":\"" + UUID.randomUUID() + "\",\"type\":7,"
-                + "\"ts\":1780000000000,\"deviceId\":\"%s\"}", RejectReason.INVALID_TYPE));
+                + "\"ts\":" + RECENT + ",\"deviceId\":\"%s\"}", RejectReason.INVALID_TYPE));
         cases.add(event("an unreadable timestamp", "{\"eventId\":\"" + UUID.randomUUID() + "\",\"type\":\"t\","
                 + "\"ts\":\"last tuesday\",\"deviceId\":\"%s\"}", RejectReason.INVALID_TS));
         cases.add(event("a timestamp a year ahead", "{\"eventId\":\"" + UUID.randomUUID() + "\",\"type\":\"t\","
                 + "\"ts\":\"" + Instant.now().plusSeconds(365L * 86400) + "\",\"deviceId\":\"%s\"}",
                 RejectReason.TS_OUT_OF_RANGE));
         cases.add(event("no deviceId", "{\"eventId\":\"" + UUID.randomUUID() + "\",\"type\":\"t\","
-                + "\"ts\":1780000000000,\"props\":{\"for\":\"%s\"}}", RejectReason.MISSING_DEVICE_ID));
+                + "\"ts\":" + RECENT + ",\"props\":{\"for\":\"%s\"}}", RejectReason.MISSING_DEVICE_ID));
         cases.add(event("an unknown platform", withExtra(",\"platform\":\"symbian\""), RejectReason.INVALID_PLATFORM));
         cases.add(event("props that are a string", withExtra(",\"props\":\"x\""), RejectReason.INVALID_PROPS));
         cases.add(event("a number beyond 64 bits", withExtra(",\"props\":{\"n\":123456789012345678901234567890}"),
@@ -216,7 +218,7 @@ class BadInputTest {
 
     static byte[] invalidUtf8() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] head = ("{\"events\":[{\"eventId\":\"" + UUID.randomUUID() + "\",\"type\":\"t\",\"ts\":1780000000000,"
+        byte[] head = ("{\"events\":[{\"eventId\":\"" + UUID.randomUUID() + "\",\"type\":\"t\",\"ts\":" + RECENT + ","
                 + "\"deviceId\":\"bad-utf8\",\"props\":{\"s\":\"").getBytes(StandardCharsets.UTF_8);
         out.write(head, 0, head.length);
         out.write(0xC3);

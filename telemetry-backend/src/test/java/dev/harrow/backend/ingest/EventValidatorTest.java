@@ -28,6 +28,11 @@ class EventValidatorTest {
             {"eventId":"%s","type":"a","ts":true,"deviceId":"d"}                     | INVALID_TS
             {"eventId":"%s","type":"a","ts":"1999-12-31T23:59:59Z","deviceId":"d"}   | TS_OUT_OF_RANGE
             {"eventId":"%s","type":"a","ts":"2026-06-03T12:00:00Z","deviceId":"d"}   | TS_OUT_OF_RANGE
+            {"eventId":"%s","type":"a","ts":"2026-04-30T12:00:00Z","deviceId":"d"}   | TS_OUT_OF_RANGE
+            {"eventId":"%s","type":"a","ts":"2026-06-01T13:30:00Z","deviceId":"d"}   | TS_OUT_OF_RANGE
+            {"eventId":"%s","type":"purchase","ts":1780000000000,"deviceId":"d","props":{"amount":1e300}} | INVALID_AMOUNT
+            {"eventId":"%s","type":"purchase","ts":1780000000000,"deviceId":"d","props":{"amount":-5}} | INVALID_AMOUNT
+            {"eventId":"%s","type":"purchase","ts":1780000000000,"deviceId":"d","props":{"amount":"9.99"}} | INVALID_AMOUNT
             {"eventId":"%s","type":"a","ts":1780000000000}                           | MISSING_DEVICE_ID
             {"eventId":"%s","type":"a","ts":1780000000000,"deviceId":""}             | INVALID_DEVICE_ID
             {"eventId":"%s","type":"a","ts":1780000000000,"deviceId":7}              | INVALID_DEVICE_ID

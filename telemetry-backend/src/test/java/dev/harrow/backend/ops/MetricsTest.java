@@ -34,7 +34,7 @@ class MetricsTest {
 
             // A batch is counted just after its answer is written: the last one may still be on its way.
             HttpResponse<String> metrics = await().atMost(Duration.ofSeconds(5)).until(
-                    () -> http.request("GET", "/metrics", Map.of()),
+                    () -> http.request("GET", "/metrics", Map.of("Authorization", "Bearer " + ADMIN)),
                     r -> r.body().contains("harrow_ingest_batches_total{status=\"401\"} 1"));
 
             assertThat(metrics.statusCode()).isEqualTo(200);

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.common.Slf4jNotifier;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.security.TokenAuthenticator;
+import dev.harrow.backend.config.Secrets;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -38,6 +40,13 @@ public final class FcmSandbox implements AutoCloseable {
         WireMockServer server = new WireMockServer(WireMockConfiguration.options()
                 .bindAddress("127.0.0.1")
                 .dynamicPort()
+                // The stub's admin API would let any page open in a browser on this host (a device of the farm
+                // among them) rewrite FCM's answers or turn the stub into a proxy: it takes a token nobody is
+                // given (the backend scripts the stub in-process), and CORS and proxying are off.
+                .adminAuthenticator(new TokenAuthenticator(Secrets.randomToken(24)))
+                .httpServerFactory(new AdminWithoutCors())
+                .stubCorsEnabled(false)
+                .enableBrowserProxying(false)
                 .disableRequestJournal()
                 .containerThreads(64)
                 .notifier(new Slf4jNotifier(false))
