@@ -45,6 +45,30 @@ public record AppLaunch(URI app, Map<String, String> parameters) {
         return scheme + "://" + app.getHost() + (app.getPort() < 0 ? "" : ":" + app.getPort());
     }
 
+    /**
+     * The hosts the app will talk to, as far as its launch says: its own, and those of any parameter that is an
+     * http(s) URL (the collector, a backend). A device's network path lets exactly these through.
+     */
+    public java.util.Set<String> hostsUsed() {
+        java.util.Set<String> hosts = new java.util.LinkedHashSet<>();
+        if (app.getHost() != null) {
+            hosts.add(app.getHost());
+        }
+        for (String value : parameters.values()) {
+            if (value != null && (value.startsWith("http://") || value.startsWith("https://"))) {
+                try {
+                    String host = URI.create(value).getHost();
+                    if (host != null) {
+                        hosts.add(host);
+                    }
+                } catch (IllegalArgumentException ignored) {
+                    // not a URL after all
+                }
+            }
+        }
+        return hosts;
+    }
+
     private static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }

@@ -2,6 +2,7 @@ package dev.harrow.device.config;
 
 import dev.harrow.device.DeviceKind;
 import dev.harrow.device.Platform;
+import dev.harrow.device.network.NetworkProfile;
 import java.time.ZoneId;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.Set;
  * @param profile the emulation profile of a web-emulated device (a Chromium device name such as "Pixel 7")
  * @param capabilities Appium capabilities that override what the provider would send
  * @param options what the device's kind needs beyond these ({@link KindOptions})
+ * @param network the network the device starts every session on ({@code network:} in devices.yml; full by default)
  */
 public record DeviceSpec(
         String name,
@@ -26,9 +28,16 @@ public record DeviceSpec(
         String locale,
         Set<String> tags,
         Map<String, Object> capabilities,
-        KindOptions options) {
+        KindOptions options,
+        NetworkProfile network) {
+
+    public DeviceSpec(String name, Platform platform, DeviceKind kind, String profile, ZoneId timeZone, String locale,
+                      Set<String> tags, Map<String, Object> capabilities, KindOptions options) {
+        this(name, platform, kind, profile, timeZone, locale, tags, capabilities, options, NetworkProfile.FULL);
+    }
 
     public DeviceSpec {
+        network = network == null ? NetworkProfile.FULL : network;
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(platform, "platform");
         Objects.requireNonNull(kind, "kind");
@@ -51,6 +60,11 @@ public record DeviceSpec(
                     + " options");
         }
         return expected.cast(options);
+    }
+
+    /** The same device on another network (a scenario's or a run's choice). */
+    public DeviceSpec withNetwork(NetworkProfile value) {
+        return new DeviceSpec(name, platform, kind, profile, timeZone, locale, tags, capabilities, options, value);
     }
 
     public Optional<ZoneId> timeZoneIfSet() {

@@ -2,6 +2,7 @@ package dev.harrow.device.config;
 
 import dev.harrow.device.DeviceKind;
 import dev.harrow.device.Platform;
+import dev.harrow.device.network.NetworkProfile;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,9 +30,9 @@ public final class DevicesFile {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Set<String> TOP = ordered("pool", "defaults", "devices");
     private static final Set<String> POOL = ordered("mode");
-    private static final Set<String> DEFAULTS = ordered("timeZone", "locale", "tags", "capabilities");
+    private static final Set<String> DEFAULTS = ordered("timeZone", "locale", "tags", "capabilities", "network");
     private static final Set<String> DEVICE = ordered("name", "platform", "kind", "profile", "timeZone", "locale",
-            "tags", "capabilities", "appiumUrl", "udid", "deviceName", "platformVersion", "browser", "app",
+            "tags", "capabilities", "network", "appiumUrl", "udid", "deviceName", "platformVersion", "browser", "app",
             "appPackage", "appActivity", "bundleId", "avd", "image", "containerEnv", "gridUrl", "stereotype");
     /** The fields each kind takes beyond the common ones; any other is an error naming the kinds it belongs to. */
     private static final Map<DeviceKind, Set<String>> KIND_FIELDS = Map.of(
@@ -44,7 +45,10 @@ public final class DevicesFile {
                     "platformVersion", "browser", "app", "appPackage", "appActivity"),
             DeviceKind.GRID, Set.of("gridUrl", "profile", "stereotype"));
     private static final Set<String> COMMON = ordered("name", "platform", "kind", "timeZone", "locale", "tags",
-            "capabilities");
+            "capabilities", "network");
+    private static final Set<String> NETWORK = ordered("up", "down", "kbps", "latencyMillis", "jitterMillis",
+            "lossPercent");
+    private static final Set<String> DIRECTION = ordered("kbps", "latencyMillis", "jitterMillis", "lossPercent");
 
     private DevicesFile() {
     }
@@ -98,7 +102,69 @@ public final class DevicesFile {
                 at.get("timeZone").map(DevicesFile::zone).orElse(null),
                 at.get("locale").map(DevicesFile::locale).orElse(null),
                 at.get("tags").map(DevicesFile::tags).orElse(Set.of()),
-                at.get("capabilities").map(DevicesFile::capabilities).orElse(Map.of()));
+                at.get("capabilities").map(DevicesFile::capabilities).orElse(Map.of()),
+                at.get("network").map(DevicesFile::network).orElse(null));
+    }
+
+    /**
+     * {@code network: 3g} (a named profile), or figures: {@code {kbps, latencyMillis, jitterMillis, lossPercent}}
+     * for both directions, or {@code {up: {...}, down: {...}}} for each.
+     */
+    private static NetworkProfile network(YamlCursor at) {
+        if (!at.isMapping()) {
+            String name = at.text();
+            return NetworkProfile.named(name).orElseThrow(() -> at.error("'" + name + "' is not a network profile;"
+                    + " use one of " + String.join(", ", NetworkProfile.NAMED.keySet())
+                    + ", or give figures: {kbps, latencyMillis, jitterMillis, lossPercent}"));
+        }
+        at.allowOnly(NETWORK);
+        boolean perDirection = at.get("up").isPresent() || at.get("down").isPresent();
+        if (perDirection) {
+            for (String field : DIRECTION) {
+                if (at.get(field).isPresent()) {
+                    throw at.require(field).error("give figures either for both directions or under up: and down:,"
+                            + " not both");
+                }
+            }
+            return new NetworkProfile("custom", false,
+                    at.get("up").map(DevicesFile::direction).orElse(NetworkProfile.Direction.UNLIMITED),
+                    at.get("down").map(DevicesFile::direction).orElse(NetworkProfile.Direction.UNLIMITED));
+        }
+        NetworkProfile.Direction both = direction(at);
+        return new NetworkProfile("custom", false, both, both);
+    }
+
+    private static NetworkProfile.Direction direction(YamlCursor at) {
+        at.requireMapping().allowOnly(DIRECTION);
+        int kbps = nonNegative(at, "kbps");
+        int latency = nonNegative(at, "latencyMillis");
+        int jitter = nonNegative(at, "jitterMillis");
+        double loss = at.get("lossPercent").map(l -> {
+            try {
+                double value = Double.parseDouble(l.text());
+                if (value < 0 || value > 100) {
+                    throw l.error("lossPercent is a share of requests from 0 to 100, was " + l.text());
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw l.error("lossPercent must be a number from 0 to 100, was '" + l.text() + "'");
+            }
+        }).orElse(0.0);
+        return new NetworkProfile.Direction(kbps, latency, jitter, loss);
+    }
+
+    private static int nonNegative(YamlCursor at, String field) {
+        return at.get(field).map(v -> {
+            try {
+                int value = Integer.parseInt(v.text());
+                if (value < 0) {
+                    throw v.error(field + " must not be negative, was " + value);
+                }
+                return value;
+            } catch (NumberFormatException e) {
+                throw v.error(field + " must be a whole number, was '" + v.text() + "'");
+            }
+        }).orElse(0);
     }
 
     private static DeviceSpec device(YamlCursor at, Defaults defaults) {
@@ -142,7 +208,8 @@ public final class DevicesFile {
         Map<String, Object> capabilities = new LinkedHashMap<>(defaults.capabilities());
         at.get("capabilities").map(DevicesFile::capabilities).ifPresent(capabilities::putAll);
 
-        return new DeviceSpec(name, platform, kind, profile, zone, locale, tags, capabilities, options);
+        NetworkProfile network = at.get("network").map(DevicesFile::network).orElse(defaults.network());
+        return new DeviceSpec(name, platform, kind, profile, zone, locale, tags, capabilities, options, network);
     }
 
     private static KindOptions kindOptions(YamlCursor at, DeviceKind kind, Platform platform) {
@@ -263,7 +330,8 @@ public final class DevicesFile {
         return new LinkedHashSet<>(List.of(values));
     }
 
-    private record Defaults(ZoneId timeZone, String locale, Set<String> tags, Map<String, Object> capabilities) {
-        static final Defaults NONE = new Defaults(null, null, Set.of(), Map.of());
+    private record Defaults(ZoneId timeZone, String locale, Set<String> tags, Map<String, Object> capabilities,
+                            NetworkProfile network) {
+        static final Defaults NONE = new Defaults(null, null, Set.of(), Map.of(), null);
     }
 }

@@ -9,6 +9,9 @@ import dev.harrow.device.DeviceLogEntry;
 import dev.harrow.device.DeviceLogs;
 import dev.harrow.device.Localization;
 import dev.harrow.device.NetworkControl;
+import dev.harrow.device.network.Exchange;
+import dev.harrow.device.network.NetworkProfile;
+import dev.harrow.device.network.NetworkSwitch;
 import dev.harrow.device.Platform;
 import dev.harrow.device.PushInbox;
 import dev.harrow.device.config.DeviceSpec;
@@ -238,25 +241,60 @@ final class RemoteAppiumDevice implements DeviceSession, AppControl, DeviceLogs 
     }
 
     /** Android's Wi-Fi and mobile data, through UiAutomator2's connectivity command. */
+    /**
+     * Offline and online through Appium's connection settings. Shaping (latency, bandwidth, loss) and a record of the
+     * device's requests need the farm's network path in front of the device, which an Android device reaches through
+     * the emulator's {@code -http-proxy} or adb's proxy setting (docs/DEVICES.md): without it they are not offered.
+     */
     private final class AndroidNetwork implements NetworkControl {
         private volatile boolean offline;
+        private final java.util.List<NetworkSwitch> switches = new java.util.concurrent.CopyOnWriteArrayList<>(
+                java.util.List.of(new NetworkSwitch(java.time.Instant.now(), NetworkProfile.FULL)));
 
         @Override
         public void offline() {
             driver.executeScript("mobile: setConnectivity", Map.of("wifi", false, "data", false));
             offline = true;
+            switches.add(new NetworkSwitch(java.time.Instant.now(), NetworkProfile.OFFLINE));
         }
 
         @Override
         public void online() {
             driver.executeScript("mobile: setConnectivity", Map.of("wifi", true, "data", true));
             offline = false;
+            switches.add(new NetworkSwitch(java.time.Instant.now(), NetworkProfile.FULL));
         }
 
         @Override
         public void throttle(int latencyMillis, int downloadKbps, int uploadKbps) {
-            throw new UnsupportedOperationException("throttling an Android device needs the emulator console or a "
-                    + "proxy; use a web-emulated device for slow-link scenarios");
+            throw new UnsupportedOperationException("throttling an Android device needs the farm's network path in "
+                    + "front of it (an emulator's -http-proxy, or adb's proxy setting: docs/DEVICES.md)");
+        }
+
+        @Override
+        public void profile(NetworkProfile profile) {
+            if (profile.offline()) {
+                offline();
+            } else if (profile.equals(NetworkProfile.FULL)) {
+                online();
+            } else {
+                throttle(0, 0, 0);
+            }
+        }
+
+        @Override
+        public NetworkProfile current() {
+            return offline ? NetworkProfile.OFFLINE : NetworkProfile.FULL;
+        }
+
+        @Override
+        public java.util.List<NetworkSwitch> switches() {
+            return java.util.List.copyOf(switches);
+        }
+
+        @Override
+        public java.util.List<Exchange> traffic() {
+            return java.util.List.of();
         }
 
         @Override

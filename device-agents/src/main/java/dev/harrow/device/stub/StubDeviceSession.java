@@ -9,6 +9,9 @@ import dev.harrow.device.DeviceLogEntry;
 import dev.harrow.device.DeviceLogs;
 import dev.harrow.device.Localization;
 import dev.harrow.device.NetworkControl;
+import dev.harrow.device.network.Exchange;
+import dev.harrow.device.network.NetworkProfile;
+import dev.harrow.device.network.NetworkSwitch;
 import dev.harrow.device.Platform;
 import dev.harrow.device.PushInbox;
 import dev.harrow.device.PushNotification;
@@ -42,6 +45,9 @@ public final class StubDeviceSession implements DeviceSession, AppControl, Netwo
     private final List<DeviceLogEntry> log = new CopyOnWriteArrayList<>();
     private final List<DeviceLogEntry> fresh = new CopyOnWriteArrayList<>();
     private volatile boolean offline;
+    private volatile NetworkProfile network = NetworkProfile.FULL;
+    private final java.util.List<NetworkSwitch> switches = new java.util.concurrent.CopyOnWriteArrayList<>(
+            java.util.List.of(new NetworkSwitch(java.time.Instant.now(), NetworkProfile.FULL)));
     private volatile ZoneId zone;
     private volatile String locale;
 
@@ -191,22 +197,45 @@ public final class StubDeviceSession implements DeviceSession, AppControl, Netwo
 
     @Override
     public void offline() {
-        offline = true;
+        profile(NetworkProfile.OFFLINE);
     }
 
     @Override
     public void online() {
-        offline = false;
+        profile(NetworkProfile.FULL);
     }
 
     @Override
     public void throttle(int latencyMillis, int downloadKbps, int uploadKbps) {
-        offline = false;
+        profile(new NetworkProfile("custom", false, new NetworkProfile.Direction(uploadKbps, latencyMillis / 2, 0, 0),
+                new NetworkProfile.Direction(downloadKbps, latencyMillis / 2, 0, 0)));
     }
 
     @Override
     public boolean isOffline() {
         return offline;
+    }
+
+    @Override
+    public void profile(NetworkProfile profile) {
+        offline = profile.offline();
+        network = profile;
+        switches.add(new NetworkSwitch(java.time.Instant.now(), profile));
+    }
+
+    @Override
+    public NetworkProfile current() {
+        return network;
+    }
+
+    @Override
+    public java.util.List<NetworkSwitch> switches() {
+        return java.util.List.copyOf(switches);
+    }
+
+    @Override
+    public java.util.List<Exchange> traffic() {
+        return java.util.List.of();
     }
 
     @Override

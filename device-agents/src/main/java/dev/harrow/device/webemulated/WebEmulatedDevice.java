@@ -12,6 +12,10 @@ import dev.harrow.device.DeviceKind;
 import dev.harrow.device.NetworkControl;
 import dev.harrow.device.Platform;
 import dev.harrow.device.config.DeviceSpec;
+import dev.harrow.device.network.DevicePath;
+import dev.harrow.device.network.Exchange;
+import dev.harrow.device.network.NetworkProfile;
+import dev.harrow.device.network.NetworkSwitch;
 import dev.harrow.device.provider.DeviceActivity;
 import dev.harrow.device.provider.DeviceSession;
 import dev.harrow.device.runtime.WorkDirs;
@@ -36,9 +40,12 @@ import org.openqa.selenium.remote.http.HttpMethod;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * A phone emulated in Chromium. The app is a web app; its launch parameters travel as query parameters. Network
- * control goes through DevTools. Restarting the app restarts the browser on the same profile, as a phone keeps an
- * app's storage when the app is killed.
+ * A phone emulated in Chromium. The app is a web app; its launch parameters travel as query parameters. Its network is
+ * the farm's path for this device ({@link DevicePath}): the browser sends every request through it, so offline holds
+ * whatever the page does (a {@code keepalive} flush while hidden, a service worker, a restart of the browser);
+ * DevTools' network emulation is set beside it so that the page also sees {@code navigator.onLine} change. Restarting
+ * the app restarts the browser on the same profile and the same path, as a phone keeps an app's storage and its
+ * network when the app is killed.
  */
 final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkControl, Localization, DeviceLogs,
         PushInbox {
@@ -49,6 +56,9 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
     private final Supplier<AppiumDriver> newSession;
     private final DeviceActivity activity;
     private final Path profileDir;
+    private final DevicePath path;
+    private volatile NetworkProfile network;
+    private final List<NetworkSwitch> switchesWithoutPath = new CopyOnWriteArrayList<>();
     private volatile AppiumDriver driver;
     private volatile AppLaunch lastLaunch;
     private volatile Map<String, Object> networkConditions;
@@ -56,8 +66,12 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
     private volatile String locale;
     private final List<DeviceLogEntry> log = new CopyOnWriteArrayList<>();
 
-    WebEmulatedDevice(DeviceSpec spec, DeviceActivity activity, Supplier<AppiumDriver> newSession, Path profileDir) {
+    WebEmulatedDevice(DeviceSpec spec, DeviceActivity activity, Supplier<AppiumDriver> newSession, Path profileDir,
+                      DevicePath path) {
         this.spec = spec;
+        this.path = path;
+        this.network = spec.network();
+        switchesWithoutPath.add(new NetworkSwitch(Instant.now(), network));
         this.activity = activity;
         this.newSession = newSession;
         this.profileDir = profileDir;
@@ -200,7 +214,22 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
     @Override
     public void launch(AppLaunch launch) {
         lastLaunch = launch;
-        driver.get(launch.asUri().toString());
+        if (path != null) {
+            // the app and what it reports to are hosts of this run, wherever they are
+            path.allow(launch.asUri().getHost());
+            launch.hostsUsed().forEach(path::allow);
+        }
+        try {
+            driver.get(launch.asUri().toString());
+        } catch (WebDriverException e) {
+            if (!network.offline() || e.getMessage() == null || !e.getMessage().contains("net::ERR_")) {
+                throw e;
+            }
+            // Offline, an app that cannot start without the network shows the browser's offline page, as a phone
+            // shows an app that fails to load: that is the device's state, not a failure of the launch.
+            log.add(new DeviceLogEntry(Instant.now(), "device", "warn", "the app did not load while offline: "
+                    + e.getMessage().lines().findFirst().orElse("")));
+        }
         new WebDriverWait(driver, LAUNCH_TIMEOUT).until(d ->
                 "complete".equals(((JavascriptExecutor) d).executeScript("return document.readyState")));
     }
@@ -226,23 +255,66 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
 
     @Override
     public void offline() {
-        applyNetwork(conditions(true, 0, -1, -1));
+        profile(NetworkProfile.OFFLINE);
     }
 
     @Override
     public void online() {
-        applyNetwork(conditions(false, 0, -1, -1));
+        profile(spec.network());
     }
 
     @Override
     public void throttle(int latencyMillis, int downloadKbps, int uploadKbps) {
-        applyNetwork(conditions(false, latencyMillis, bytesPerSecond(downloadKbps), bytesPerSecond(uploadKbps)));
+        profile(new NetworkProfile("custom", false, new NetworkProfile.Direction(uploadKbps, latencyMillis / 2, 0, 0),
+                new NetworkProfile.Direction(downloadKbps, latencyMillis / 2, 0, 0)));
     }
 
     @Override
     public boolean isOffline() {
-        Map<String, Object> now = networkConditions;
-        return now != null && Boolean.TRUE.equals(now.get("offline"));
+        return network.offline();
+    }
+
+    @Override
+    public void profile(NetworkProfile next) {
+        if (path != null) {
+            path.use(next);
+        } else {
+            switchesWithoutPath.add(new NetworkSwitch(Instant.now(), next));
+        }
+        network = next;
+        applyNetwork(emulation(next));
+    }
+
+    @Override
+    public NetworkProfile current() {
+        return network;
+    }
+
+    @Override
+    public List<NetworkSwitch> switches() {
+        return path != null ? path.switches() : List.copyOf(switchesWithoutPath);
+    }
+
+    @Override
+    public List<Exchange> traffic() {
+        return path != null ? path.exchanges() : List.of();
+    }
+
+    /** The device's network path, when it has one (the farm records its HAR per try). */
+    java.util.Optional<DevicePath> path() {
+        return java.util.Optional.ofNullable(path);
+    }
+
+    /**
+     * DevTools' view of a profile: offline as the page should see it ({@code navigator.onLine}); the figures only when
+     * there is no path to apply them (a grid node's browser), since the path does that for every request.
+     */
+    private Map<String, Object> emulation(NetworkProfile profile) {
+        if (path != null || profile.offline()) {
+            return conditions(profile.offline(), 0, -1, -1);
+        }
+        return conditions(false, profile.up().latencyMillis() + profile.down().latencyMillis(),
+                bytesPerSecond(profile.down().kbps()), bytesPerSecond(profile.up().kbps()));
     }
 
     /** Network emulation needs the Network domain enabled first, or the page's requests ignore it. */
@@ -284,7 +356,10 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
         driver.get("about:blank");
         clearData();
         lastLaunch = null;
-        if (networkConditions != null) {
+        if (!network.equals(spec.network())) {
+            profile(spec.network());
+        }
+        if (networkConditions != null && !spec.network().offline()) {
             applyNetwork(conditions(false, 0, -1, -1));
             networkConditions = null;
         }
@@ -330,6 +405,9 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
         }
         if (profileDir != null) {
             WorkDirs.deleteTree(profileDir);
+        }
+        if (path != null) {
+            path.close();
         }
     }
 

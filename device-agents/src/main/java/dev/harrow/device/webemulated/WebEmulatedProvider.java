@@ -2,6 +2,7 @@ package dev.harrow.device.webemulated;
 
 import dev.harrow.device.DeviceKind;
 import dev.harrow.device.config.DeviceSpec;
+import dev.harrow.device.network.DevicePath;
 import dev.harrow.device.provider.DeviceActivity;
 import dev.harrow.device.provider.DeviceProvider;
 import dev.harrow.device.provider.DeviceSession;
@@ -90,7 +91,10 @@ public final class WebEmulatedProvider implements DeviceProvider {
         int chromedriverPort = local ? FreePorts.next()
                 : REMOTE_PORT_BASE + ThreadLocalRandom.current().nextInt(REMOTE_PORT_SPAN);
         Path profile = local ? startsBlank(dirs.dir("devices", spec.name(), "profile-" + chromedriverPort)) : null;
-        ChromiumOptions options = options(spec, chromedriverPort, profile, local);
+        // The device's network: a path of the farm's on this host, which the browser uses for loopback too. A grid
+        // node's browser runs on another host, which this path does not reach: it keeps DevTools emulation only.
+        DevicePath path = local ? DevicePath.start(spec.name(), spec.network()) : null;
+        ChromiumOptions options = options(spec, chromedriverPort, profile, local, path);
         stereotype.forEach(options::setCapability);
         spec.capabilities().forEach(options::setCapability);
         WebEmulatedDevice device;
@@ -98,10 +102,13 @@ public final class WebEmulatedProvider implements DeviceProvider {
             DeviceActivity activity = new DeviceActivity();
             device = new WebEmulatedDevice(spec, activity, () -> new ChromiumDriver(AppiumClientConfig.defaultConfig()
                     .baseUrl(appiumUrl).readTimeout(SESSION_CREATE_TIMEOUT).withFilter(activity.filter()), options),
-                    profile);
+                    profile, path);
         } catch (WebDriverException e) {
             if (profile != null) {
                 WorkDirs.deleteTree(profile);
+            }
+            if (path != null) {
+                path.close();
             }
             throw new DeviceUnavailableException("could not create a session on " + spec + ": "
                     + firstLine(e.getMessage()), e);
@@ -136,10 +143,17 @@ public final class WebEmulatedProvider implements DeviceProvider {
         return profile;
     }
 
-    static ChromiumOptions options(DeviceSpec spec, int chromedriverPort, Path profile, boolean local) {
+    static ChromiumOptions options(DeviceSpec spec, int chromedriverPort, Path profile, boolean local,
+                                   DevicePath path) {
         List<String> args = new ArrayList<>(CHROMIUM_ARGS);
         if (profile != null) {
             args.add("--user-data-dir=" + profile);
+        }
+        if (path != null) {
+            args.add("--proxy-server=" + path.proxyUrl());
+            // Chromium sends loopback around a proxy unless told otherwise: the app and the farm's backend are on
+            // loopback, and their requests are the ones that must go through the device's network
+            args.add("--proxy-bypass-list=<-loopback>");
         }
         spec.localeIfSet().ifPresent(locale -> args.add("--lang=" + locale));
 

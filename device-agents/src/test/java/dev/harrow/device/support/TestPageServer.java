@@ -34,11 +34,35 @@ public final class TestPageServer implements AutoCloseable {
               addEventListener('offline', function () { window.netEvents.push('offline'); });
               window.pushes = [];
               window.HarrowApp = { receivePush: function (n) { window.pushes.push(n); } };
+              // what an analytics SDK does when the app goes to the background: flush with a keepalive request
+              function flush() {
+                fetch('/collect', { method: 'POST', keepalive: true, body: 'flush' }).catch(function () {});
+                navigator.sendBeacon('/collect', 'beacon');
+              }
+              document.addEventListener('visibilitychange', function () {
+                if (document.visibilityState === 'hidden') { flush(); }
+              });
+              addEventListener('pagehide', flush);
+              if (info.query.sw) {
+                navigator.serviceWorker.register('/sw.js');
+                window.swPing = function () {
+                  return navigator.serviceWorker.ready.then(function (r) { r.active.postMessage('ping'); });
+                };
+              }
             </script>
             </body></html>
             """;
 
+    static final String WORKER = """
+            self.addEventListener('install', function (e) { self.skipWaiting(); });
+            self.addEventListener('activate', function (e) { e.waitUntil(self.clients.claim()); });
+            self.addEventListener('message', function (e) {
+              e.waitUntil(fetch('/sw-ping', { method: 'POST', body: 'from the worker' }).catch(function () {}));
+            });
+            """;
+
     private final HttpServer server;
+    private final java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public TestPageServer() {
         try {
@@ -47,14 +71,29 @@ public final class TestPageServer implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         server.createContext("/", exchange -> {
-            byte[] body = PAGE.getBytes(StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/html; charset=utf-8");
+            String path = exchange.getRequestURI().getPath();
+            if (path.equals("/collect") || path.equals("/sw-ping")) {
+                exchange.getRequestBody().readAllBytes();
+                received.add(path);
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+                return;
+            }
+            boolean worker = path.equals("/sw.js");
+            byte[] body = (worker ? WORKER : PAGE).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", worker ? "text/javascript"
+                    : "text/html; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
             }
         });
         server.start();
+    }
+
+    /** The paths of the requests that reached this server's collecting endpoints, in order. */
+    public java.util.List<String> received() {
+        return java.util.List.copyOf(received);
     }
 
     public URI url() {

@@ -9,6 +9,9 @@ import dev.harrow.device.NetworkControl;
 import dev.harrow.device.Platform;
 import dev.harrow.device.PushNotification;
 import dev.harrow.device.config.DeviceSpec;
+import dev.harrow.device.network.Exchange;
+import java.time.Duration;
+import org.awaitility.Awaitility;
 import dev.harrow.device.provider.DeviceSession;
 import dev.harrow.device.runtime.AppiumServer;
 import dev.harrow.device.runtime.WorkDirs;
@@ -119,6 +122,41 @@ class WebEmulatedDeviceTest {
             assertThat(js(pixel, "return navigator.onLine")).isEqualTo(true);
             assertThat(fetchFromPage(pixel)).isEqualTo("ok");
             assertThat(js(pixel, "return window.netEvents")).isEqualTo(List.of("offline", "online"));
+        }
+    }
+
+    @Test
+    void anOfflineDeviceSendsNothingNotAKeepaliveFlushAcrossARestartNorAServiceWorkersRequest() {
+        try (DeviceSession pixel = open(PIXEL)) {
+            pixel.app().launch(AppLaunch.of(page.url()).with("sw", "1"));
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Boolean.TRUE.equals(js(pixel,
+                    "return !!(navigator.serviceWorker && navigator.serviceWorker.controller)")));
+            NetworkControl network = pixel.network().get();
+            int before = page.received().size();
+
+            network.offline();
+            ((JavascriptExecutor) pixel.driver()).executeAsyncScript("var done = arguments[0];"
+                    + "window.swPing().then(function () { setTimeout(done, 500); });");
+            // the app goes to the background (a keepalive flush and a beacon), then restarts offline
+            js(pixel, "window.open('about:blank'); return null;");
+            pixel.app().restart();
+
+            assertThat(page.received().subList(before, page.received().size()))
+                    .as("nothing left the device while it was offline").isEmpty();
+            // A service worker's request is outside the page's DevTools emulation: only the path held it back.
+            assertThat(network.traffic()).as("the worker tried, and the path refused it at once")
+                    .filteredOn(e -> e.outcome() == Exchange.Outcome.OFFLINE)
+                    .extracting(e -> java.net.URI.create(e.url()).getPath()).contains("/sw-ping");
+
+            network.online();
+            pixel.app().launch(AppLaunch.of(page.url()).with("sw", "1"));
+            ((JavascriptExecutor) pixel.driver()).executeAsyncScript("var done = arguments[0];"
+                    + "window.swPing().then(function () { setTimeout(done, 500); });");
+            js(pixel, "window.open('about:blank'); return null;");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> page.received().containsAll(
+                    List.of("/sw-ping", "/collect")));
+            assertThat(network.switches()).extracting(s -> s.profile().name()).containsSubsequence("offline",
+                    "full");
         }
     }
 
