@@ -3,6 +3,9 @@ package dev.harrow.farm;
 import dev.harrow.device.DeviceLogEntry;
 import dev.harrow.device.DeviceLogs;
 import dev.harrow.device.config.DeviceSpec;
+import dev.harrow.device.network.Exchange;
+import dev.harrow.device.network.Har;
+import dev.harrow.device.network.NetworkSwitch;
 import dev.harrow.device.provider.CommandLog;
 import dev.harrow.device.provider.DeviceSession;
 import dev.harrow.reports.allure.LaneEvidence;
@@ -27,6 +30,9 @@ final class DeviceEvidence implements LaneEvidence {
     private volatile String deviceLog;
     private volatile List<CommandLog.Command> commands = List.of();
     private volatile Map<String, Object> appTelemetry;
+
+    private final Instant started = Instant.now();
+    private volatile byte[] har;
 
     DeviceEvidence(DeviceSpec spec, DeviceSession session, DeviceLogForwarder forwarder) {
         this.spec = spec;
@@ -82,6 +88,33 @@ final class DeviceEvidence implements LaneEvidence {
 
     byte[] screen() {
         return screen;
+    }
+
+    /** The requests of this try as the device's network path saw them, with the switches made meanwhile. */
+    @Override
+    public byte[] networkHar() {
+        har = session.network().asOptional().map(network -> {
+            List<Exchange> mine = network.traffic().stream().filter(e -> !e.started().isBefore(started)).toList();
+            List<NetworkSwitch> switches = network.switches();
+            List<NetworkSwitch> during = new java.util.ArrayList<>();
+            NetworkSwitch before = null;
+            for (NetworkSwitch s : switches) {
+                if (s.at().isBefore(started)) {
+                    before = s;
+                } else {
+                    during.add(s);
+                }
+            }
+            if (before != null) {
+                during.add(0, new NetworkSwitch(started, before.profile()));
+            }
+            return Har.write(spec.name(), mine, during);
+        }).orElse(null);
+        return har;
+    }
+
+    byte[] takenHar() {
+        return har;
     }
 
     String takenDeviceLog() {

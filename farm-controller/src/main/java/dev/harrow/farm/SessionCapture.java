@@ -81,7 +81,11 @@ final class SessionCapture {
                 meta.put("pushes", pushes);
             }
             SessionBundle.write(dir, meta, commands, telemetry, evidence.takenDeviceLog(), evidence.screen());
-        } catch (RuntimeException e) {
+            byte[] har = evidence.takenHar() != null ? evidence.takenHar() : evidence.networkHar();
+            if (har != null) {
+                java.nio.file.Files.write(dir.resolve(SessionBundle.NETWORK_HAR), har);
+            }
+        } catch (RuntimeException | java.io.IOException e) {
             log.warn("{}: no session bundle for {}: {}", device.name(), name, e.getMessage());
         }
     }

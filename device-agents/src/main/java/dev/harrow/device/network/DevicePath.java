@@ -72,7 +72,8 @@ public final class DevicePath implements AutoCloseable {
     private final List<NetworkSwitch> switches = new CopyOnWriteArrayList<>();
     private final Set<Channel> open = ConcurrentHashMap.newKeySet();
     private volatile NetworkProfile profile;
-    private volatile boolean keepBodies;
+    /** Whether request bodies are kept in the record: {@code -Dfarm.har.bodies=true} (they are the app's data). */
+    private volatile boolean keepBodies = Boolean.getBoolean("farm.har.bodies");
 
     private DevicePath(String device, NetworkProfile initial, Clock clock) throws InterruptedException {
         this.device = device;

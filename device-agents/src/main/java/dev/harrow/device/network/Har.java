@@ -22,7 +22,8 @@ public final class Har {
     private Har() {
     }
 
-    static byte[] write(String device, List<Exchange> exchanges, List<NetworkSwitch> switches) {
+    /** The HAR document of {@code device}'s requests and network switches. */
+    public static byte[] write(String device, List<Exchange> exchanges, List<NetworkSwitch> switches) {
         Map<String, Object> log = new LinkedHashMap<>();
         log.put("version", "1.2");
         log.put("creator", Map.of("name", "Harrow device network path", "version", "1"));

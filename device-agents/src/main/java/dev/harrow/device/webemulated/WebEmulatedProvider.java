@@ -92,8 +92,10 @@ public final class WebEmulatedProvider implements DeviceProvider {
                 : REMOTE_PORT_BASE + ThreadLocalRandom.current().nextInt(REMOTE_PORT_SPAN);
         Path profile = local ? startsBlank(dirs.dir("devices", spec.name(), "profile-" + chromedriverPort)) : null;
         // The device's network: a path of the farm's on this host, which the browser uses for loopback too. A grid
-        // node's browser runs on another host, which this path does not reach: it keeps DevTools emulation only.
-        DevicePath path = local ? DevicePath.start(spec.name(), spec.network()) : null;
+        // node's browser runs on another host, which this path does not reach: it keeps DevTools emulation only
+        // (as does -Dharrow.devicePath=off, for measuring what the path costs).
+        DevicePath path = local && !"off".equals(System.getProperty("harrow.devicePath"))
+                ? DevicePath.start(spec.name(), spec.network()) : null;
         ChromiumOptions options = options(spec, chromedriverPort, profile, local, path);
         stereotype.forEach(options::setCapability);
         spec.capabilities().forEach(options::setCapability);

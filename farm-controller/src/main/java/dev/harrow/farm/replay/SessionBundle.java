@@ -28,6 +28,9 @@ import java.util.Map;
  */
 public record SessionBundle(Path dir, Map<String, Object> session, List<CommandLog.Command> commands,
                             List<TelemetryEvent> telemetry) {
+    /** The device's requests during the try, as HAR 1.2 (web-emulated devices and others behind the farm's path). */
+    public static final String NETWORK_HAR = "network.har";
+
     static final ObjectMapper JSON = Json.mapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
     /** Writes a bundle into {@code dir} (created); the device log and screen are optional (null). */

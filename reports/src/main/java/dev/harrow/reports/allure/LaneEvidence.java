@@ -16,6 +16,11 @@ public interface LaneEvidence {
         return null;
     }
 
+    /** Every request the device made during the scenario, as a HAR 1.2 file; null when its kind keeps none. */
+    default byte[] networkHar() {
+        return null;
+    }
+
     static LaneEvidence none() {
         return new LaneEvidence() {
             @Override

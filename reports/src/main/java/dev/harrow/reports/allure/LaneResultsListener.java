@@ -150,6 +150,15 @@ public final class LaneResultsListener implements TestExecutionListener {
         }
         attachText("Device log (" + lane.device() + ")", () -> lane.evidence().deviceLog());
         attachText("Command log (" + lane.device() + ")", () -> lane.evidence().commandLog());
+        try {
+            byte[] har = lane.evidence().networkHar();
+            if (har != null && har.length > 0) {
+                // .har: what HAR viewers and browsers' network panels open
+                lifecycle.addAttachment("Network (" + lane.device() + ")", "application/json", "har", har);
+            }
+        } catch (RuntimeException e) {
+            log.debug("no network record from {}: {}", lane.device(), e.getMessage());
+        }
     }
 
     private void attachText(String title, java.util.function.Supplier<String> text) {

@@ -45,8 +45,8 @@ class HostileNetworkScenario {
             // Small batches sent soon: more requests, so more of them meet the latency and the 503s.
             ShopApp app = Allure.step("launch the shop", () -> ShopApp.launch(device, backend.launchFor(device)
                     .with("batchSize", "2").with("flushDelayMs", "200")));
-            Allure.step("the link turns slow: 600 ms latency, 256 kbit/s down, 64 kbit/s up",
-                    () -> network.throttle(600, 256, 64));
+            Allure.step("the device moves to a 3G network: 200 ms each way with jitter, 780 kbit/s down, 330 up, "
+                    + "0.5% of requests lost", () -> network.profile("3g"));
             try {
                 Runnable[] steps = {app::openCatalog, () -> app.openItem("wool-beanie"), app::buy};
                 for (Runnable step : steps) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.device.Device;
 import dev.harrow.device.NetworkControl;
+import dev.harrow.device.network.Exchange;
 import dev.harrow.scenarios.support.Backend;
 import dev.harrow.scenarios.support.Evidence;
 import dev.harrow.scenarios.support.Scenario;
@@ -75,6 +76,14 @@ class OfflineRetryScenario {
         assertThat(madeOffline).as("events made while offline").hasSizeGreaterThanOrEqualTo(5);
         assertThat(madeOffline).as("nothing made offline was stored before the device came back")
                 .allSatisfy(e -> assertThat(e.receivedAt()).isAfterOrEqualTo(onlineAt.minusMillis(500)));
+        // The device's own record of what left it: no request reached the collector while it was offline. This is
+        // what the backend's clock cannot prove: a request that slipped out would be stored all the same.
+        String collector = backend.launchFor(device).parameters().get("collector");
+        List<Exchange> leaked = network.traffic().stream()
+                .filter(x -> !x.started().isBefore(offlineAt) && x.started().isBefore(onlineAt))
+                .filter(Exchange::reachedServer)
+                .filter(x -> collector == null || x.url().startsWith(collector)).toList();
+        assertThat(leaked).as("requests that reached the collector while the device was offline").isEmpty();
         List<Long> delays = new ArrayList<>();
         madeOffline.forEach(e -> delays.add(Duration.between(e.ts(), e.receivedAt()).toMillis()));
         Allure.addAttachment("Delay from creation to storage of the events made offline", "text/plain",
