@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -76,7 +75,7 @@ public final class FootprintBenchmark {
                 events, DEVICES, DAYS, BATCH);
         List<List<byte[]>> batches = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
-            RealisticTraffic traffic = new RealisticTraffic(c, DEVICES, Instant.parse("2026-11-01T00:00:00Z"), DAYS);
+            RealisticTraffic traffic = RealisticTraffic.recent(c, DEVICES, DAYS);
             List<byte[]> mine = new ArrayList<>();
             for (long e = 0; e < events / CLIENTS; e += BATCH) {
                 mine.add(traffic.gzipBatch(BATCH));
@@ -211,6 +210,11 @@ public final class FootprintBenchmark {
             try {
                 HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
                 if (response.statusCode() == 200) {
+                    int rejected = json.readTree(response.body()).path("rejected").size();
+                    if (rejected > 0) {
+                        throw new IllegalStateException(rejected + " events of a batch were rejected: "
+                                + response.body().substring(0, Math.min(300, response.body().length())));
+                    }
                     return;
                 }
                 failures.incrementAndGet();

@@ -29,18 +29,29 @@ public final class RealisticTraffic {
     private final Instant firstDay;
     private final int days;
     private final ObjectMapper json = new ObjectMapper();
+    private Instant start;
+    private long span;
 
     public RealisticTraffic(long seed, int devices, Instant firstDay, int days) {
         this.random = new Random(seed);
         this.devices = devices;
         this.firstDay = firstDay.truncatedTo(ChronoUnit.DAYS);
         this.days = days;
+        this.span = days * 86_400L;
+    }
+
+    /** Traffic of the last {@code days} days up to now: every event within what the collector takes as recent. */
+    public static RealisticTraffic recent(long seed, int devices, int days) {
+        RealisticTraffic traffic = new RealisticTraffic(seed, devices, Instant.now(), days);
+        traffic.start = Instant.now().minus(java.time.Duration.ofDays(days)).plus(java.time.Duration.ofMinutes(30));
+        traffic.span = java.time.Duration.between(traffic.start, Instant.now()).getSeconds();
+        return traffic;
     }
 
     /** One event in the collector's wire form. */
     public Map<String, Object> event() {
         int device = random.nextInt(devices);
-        Instant ts = firstDay.plusSeconds(random.nextInt(days * 86_400));
+        Instant ts = (start != null ? start : firstDay).plusSeconds((long) (random.nextDouble() * span));
         int roll = random.nextInt(100);
         String type = roll < 70 ? "screen_view" : roll < 85 ? "session_start" : roll < 95 ? "add_to_cart"
                 : roll < 97 ? "purchase" : "log";
