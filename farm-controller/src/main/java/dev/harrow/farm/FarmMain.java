@@ -3,6 +3,7 @@ package dev.harrow.farm;
 import dev.harrow.device.Platform;
 import dev.harrow.device.agent.AgentPolicy;
 import dev.harrow.device.config.PoolMode;
+import dev.harrow.farm.plan.Pipeline;
 import dev.harrow.farm.plan.Shard;
 import dev.harrow.farm.schedule.FarmSchedule;
 import dev.harrow.farm.schedule.RetryPolicy;
@@ -17,11 +18,11 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * The farm from the command line (and from {@code mvn verify -Pfarm}). Exit codes: 0 every verdict passed, 1 a
@@ -45,7 +46,11 @@ public final class FarmMain {
               --scenario REGEX        scenarios whose Class#method matches (default: all)
               --device NAMES          on these devices, comma-separated (default: all)
               --platform NAMES        on these platforms, android and/or ios (default: all)
-              --shard I/N             the I-th of N parts of the suite, split by expected duration (CI matrices)
+              --shard I/N             the I-th of N parts of the suite, split by expected duration (CI matrices);
+                                      results go to OUT/shards/I-of-N, merged by farm-merge (docs/CI.md)
+              --pipeline ID           the pipeline the shard belongs to (default: the CI's run or pipeline id,
+                                      else "local"); its shards plan from the same pinned timings
+              --queue REDIS_URI       queue mode: the shards claim scenarios from this Redis as devices free up
             how:
               --mode MODE             matrix, per-platform or distribute (default: pool.mode in the devices file)
               --retries N             retries of a failed scenario, on another device when one can (default 1)
@@ -61,18 +66,7 @@ public final class FarmMain {
     }
 
     public static void main(String[] args) {
-        SLF4JBridgeHandler.removeHandlersForRootLogger();
-        SLF4JBridgeHandler.install();
-        int code = FarmRun.INFRASTRUCTURE;
-        try {
-            code = run(args, System.out, System.err);
-        } catch (Throwable t) {
-            System.err.println("farm: the run failed: " + t);
-            t.printStackTrace();
-        } finally {
-            // Exit even if a library left a non-daemon thread behind: CI must get the exit code.
-            System.exit(code);
-        }
+        CommandLine.main("farm", args, FarmMain::run);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -89,7 +83,7 @@ public final class FarmMain {
         out.print(summary.toText());
         out.println("Summary:   " + options.summaryFile() + " (page: " + options.summaryPage().getFileName() + ")");
         out.println("JUnit XML: " + options.junitDir());
-        Path index = options.reportDir().resolve("index.html");
+        Path index = options.runReportDir().resolve("index.html");
         if (Files.isRegularFile(index)) {
             out.println("Report:    " + index);
         }
@@ -113,28 +107,14 @@ public final class FarmMain {
         Set<String> deviceNames = Set.of();
         Set<Platform> platforms = EnumSet.noneOf(Platform.class);
         Shard shard = null;
+        Pipeline pipeline = Pipeline.detect();
         PoolMode mode = null;
         RetryPolicy retries = RetryPolicy.defaults();
         ScenarioLimits limits = ScenarioLimits.defaults();
         RunProgress.Style progress = RunProgress.Style.detect();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            if (arg.equals("--help") || arg.equals("-h")) {
-                throw new IllegalArgumentException("help");
-            }
-            String value;
-            int equals = arg.indexOf('=');
-            if (arg.startsWith("--") && equals > 0) {
-                value = arg.substring(equals + 1).trim();
-                arg = arg.substring(0, equals);
-            } else if (i + 1 < args.length) {
-                value = args[++i].trim();
-            } else {
-                throw new IllegalArgumentException(arg + " needs a value");
-            }
-            if (value.isEmpty()) {
-                continue;
-            }
+        for (Map.Entry<String, String> option : CommandLine.options(args)) {
+            String arg = option.getKey();
+            String value = option.getValue();
             switch (arg) {
                 case "--devices" -> devices = Path.of(value);
                 case "--suite" -> suite.add(Path.of(value));
@@ -150,6 +130,8 @@ public final class FarmMain {
                         .orElseThrow(() -> new IllegalArgumentException("--platform " + p + " is not a platform; "
                                 + "use android or ios"))));
                 case "--shard" -> shard = Shard.parse(value);
+                case "--pipeline" -> pipeline = pipeline.withId(value);
+                case "--queue" -> pipeline = pipeline.withQueue(value);
                 case "--mode" -> mode = PoolMode.fromWire(value).orElseThrow(() -> new IllegalArgumentException(
                         "--mode " + value + " is not a mode; use one of " + PoolMode.allWire()));
                 case "--retries" -> retries = new RetryPolicy(count(arg, value), retries.budget(),
@@ -182,7 +164,7 @@ public final class FarmMain {
                 shard);
         FarmSchedule.Settings schedule = new FarmSchedule.Settings(retries, limits, AgentPolicy.defaults());
         return new FarmOptions(devices, ScenarioSuite.load(suite, suiteClasspath), out, report, timings, selection,
-                mode, schedule, progress);
+                mode, schedule, progress, pipeline);
     }
 
     static Duration duration(String option, String text) {

@@ -2,6 +2,7 @@ package dev.harrow.farm;
 
 import dev.harrow.device.Platform;
 import dev.harrow.device.config.PoolMode;
+import dev.harrow.farm.plan.Pipeline;
 import dev.harrow.farm.plan.Shard;
 import dev.harrow.farm.schedule.FarmSchedule;
 import dev.harrow.farm.schedule.RunProgress;
@@ -19,6 +20,7 @@ import java.util.regex.PatternSyntaxException;
  * @param mode how the pool is spent; null for what devices.yml says
  * @param schedule retries, timeouts and agent patience
  * @param progress how progress is shown
+ * @param pipeline the CI pipeline a sharded run belongs to, and the queue its shards share, if any
  */
 public record FarmOptions(
         Path devicesFile,
@@ -29,7 +31,8 @@ public record FarmOptions(
         Selection selection,
         PoolMode mode,
         FarmSchedule.Settings schedule,
-        RunProgress.Style progress) {
+        RunProgress.Style progress,
+        Pipeline pipeline) {
 
     public static final String DEFAULT_TAG = "scenario";
 
@@ -44,29 +47,41 @@ public record FarmOptions(
         selection = selection == null ? Selection.all() : selection;
         schedule = schedule == null ? FarmSchedule.Settings.defaults() : schedule;
         progress = progress == null ? RunProgress.Style.PLAIN : progress;
+        pipeline = pipeline == null ? Pipeline.detect() : pipeline;
+        if (pipeline.queue() != null && selection.shard() == null) {
+            throw new IllegalArgumentException("--queue needs --shard: the queue is shared by the shards of one "
+                    + "pipeline, and the merge step counts them");
+        }
     }
 
     /** Every scenario tagged "scenario" on every device, as devices.yml says, with the default limits. */
     public static FarmOptions of(Path devicesFile, ScenarioSuite suite, Path outputDir) {
-        return new FarmOptions(devicesFile, suite, outputDir, null, null, null, null, null, null);
+        return new FarmOptions(devicesFile, suite, outputDir, null, null, null, null, null, null, null);
     }
 
     public FarmOptions withSelection(Selection value) {
-        return new FarmOptions(devicesFile, suite, outputDir, reportDir, timingsFile, value, mode, schedule, progress);
+        return new FarmOptions(devicesFile, suite, outputDir, reportDir, timingsFile, value, mode, schedule, progress,
+                pipeline);
     }
 
     public FarmOptions withMode(PoolMode value) {
         return new FarmOptions(devicesFile, suite, outputDir, reportDir, timingsFile, selection, value, schedule,
-                progress);
+                progress, pipeline);
     }
 
     public FarmOptions withSchedule(FarmSchedule.Settings value) {
         return new FarmOptions(devicesFile, suite, outputDir, reportDir, timingsFile, selection, mode, value,
-                progress);
+                progress, pipeline);
     }
 
     public FarmOptions withTimings(Path value) {
-        return new FarmOptions(devicesFile, suite, outputDir, reportDir, value, selection, mode, schedule, progress);
+        return new FarmOptions(devicesFile, suite, outputDir, reportDir, value, selection, mode, schedule, progress,
+                pipeline);
+    }
+
+    public FarmOptions withPipeline(Pipeline value) {
+        return new FarmOptions(devicesFile, suite, outputDir, reportDir, timingsFile, selection, mode, schedule,
+                progress, value);
     }
 
     /** Timings live beside the pool they were measured on, in {@code .harrow/} (ignored by git, cached by CI). */
@@ -75,20 +90,44 @@ public record FarmOptions(
         return dir.resolve(".harrow").resolve("timings.json");
     }
 
+    /**
+     * Where this run's results go: the output folder, or for a shard its own folder in it
+     * ({@code OUT/shards/2-of-4/}), so that shards run one after another on one machine keep each other's results
+     * for the merge step.
+     */
+    public Path runDir() {
+        Shard shard = selection.shard();
+        return shard == null ? outputDir : shardsDir(outputDir).resolve(shard.index() + "-of-" + shard.count());
+    }
+
+    /** Where the shards of a pipeline leave their results under an output folder. */
+    public static Path shardsDir(Path outputDir) {
+        return outputDir.resolve("shards");
+    }
+
+    /** The HTML report of this run: {@link #reportDir()}, except for a shard, whose report is in its own folder. */
+    public Path runReportDir() {
+        return selection.shard() == null ? reportDir : runDir().resolve("allure-report");
+    }
+
     public Path resultsDir() {
-        return outputDir.resolve("allure-results");
+        return runDir().resolve("allure-results");
     }
 
     public Path summaryFile() {
-        return outputDir.resolve("farm-summary.json");
+        return runDir().resolve("farm-summary.json");
     }
 
     public Path junitDir() {
-        return outputDir.resolve("junit");
+        return runDir().resolve("junit");
     }
 
     public Path runtimeDir() {
-        return outputDir.resolve("runtime");
+        return runDir().resolve("runtime");
+    }
+
+    public Path sessionsDir() {
+        return runDir().resolve("sessions");
     }
 
     /**
@@ -155,6 +194,10 @@ public record FarmOptions(
 
     /** The report as one HTML file that opens from disk: beside the report folder, named after it. */
     public Path singleFileReportDir() {
+        return singleFile(runReportDir());
+    }
+
+    static Path singleFile(Path reportDir) {
         return reportDir.resolveSibling(reportDir.getFileName() + "-single-file");
     }
 }

@@ -9,23 +9,26 @@ import dev.harrow.device.runtime.MissingPrerequisiteException;
 import dev.harrow.device.runtime.WorkDirs;
 import dev.harrow.farm.plan.DurationEstimates;
 import dev.harrow.farm.plan.FileTimingStore;
+import dev.harrow.farm.plan.PinnedTimings;
 import dev.harrow.farm.plan.RunPlan;
 import dev.harrow.farm.plan.ScenarioRef;
+import dev.harrow.farm.plan.Shard;
+import dev.harrow.farm.plan.ShardPlanning;
 import dev.harrow.farm.plan.SuiteDiscovery;
 import dev.harrow.farm.plan.TimingStore;
 import dev.harrow.farm.schedule.FarmSchedule;
+import dev.harrow.farm.schedule.RedisSlotClaims;
+import dev.harrow.farm.schedule.SlotClaims;
 import dev.harrow.farm.schedule.RunProgress;
-import dev.harrow.reports.allure.AllureCommandline;
 import dev.harrow.reports.allure.LaneResultsListener;
-import dev.harrow.reports.allure.ReportInputs;
 import dev.harrow.reports.junit.SurefireXml;
 import dev.harrow.reports.summary.DeviceTelemetry;
-import dev.harrow.reports.summary.Attempt;
 import dev.harrow.reports.summary.DeviceReport;
 import dev.harrow.reports.summary.FarmSummary;
 import dev.harrow.reports.summary.NotRunnable;
 import dev.harrow.reports.summary.Outcome;
 import dev.harrow.reports.summary.ScenarioRun;
+import dev.harrow.reports.summary.ShardPlan;
 import io.qameta.allure.Allure;
 import io.qameta.allure.AllureLifecycle;
 import io.qameta.allure.FileSystemResultsWriter;
@@ -35,7 +38,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -60,7 +62,6 @@ public final class FarmRun {
     public static final int PASSED = 0;
     public static final int SCENARIO_FAILED = 1;
     public static final int INFRASTRUCTURE = 2;
-    static final String REPORT_NAME = "Harrow farm";
     private static final Logger log = LoggerFactory.getLogger(FarmRun.class);
     /** The devices' telemetry verdicts, taken from the runtime before it stops. */
     private List<DeviceTelemetry> telemetry = List.of();
@@ -101,37 +102,75 @@ public final class FarmRun {
                     new FarmSchedule.Result(List.of(), List.of()), List.of());
         }
 
-        TimingStore timings = FileTimingStore.open(options.timingsFile());
+        Shard part = options.selection().shard();
+        FileTimingStore timings = part == null ? FileTimingStore.open(options.timingsFile())
+                : PinnedTimings.open(options.timingsFile(), options.pipeline().id());
         DurationEstimates estimates = DurationEstimates.from(timings, scenarios);
-        RunPlan plan = RunPlan.of(scenarios, devices, mode);
-        if (options.selection().shard() != null) {
-            Map<String, Long> slots = plan.slotsPerScenario();
-            plan = plan.only(options.selection().shard().select(scenarios,
-                    s -> estimates.of(s).toMillis() * slots.getOrDefault(s.id(), 0L)));
+        RunPlan whole = RunPlan.of(scenarios, devices, mode);
+        RunPlan plan = whole;
+        ShardPlan shardPlan = null;
+        if (part != null) {
+            plan = ShardPlanning.part(whole, part, scenarios, estimates, options.pipeline().queue() != null);
+            shardPlan = ShardPlanning.record(options.pipeline(), part, whole, plan, scenarios, devices, mode,
+                    timings.digest());
         }
         AllureLifecycle allure = allureLifecycle();
         writeNotRunnable(allure, plan, scenarios);
 
         List<String> problems = new ArrayList<>();
         FarmSchedule.Result result = new FarmSchedule.Result(List.of(), List.of());
-        try (RunProgress progress = new RunProgress(out, options.progress())) {
+        try (RunProgress progress = new RunProgress(out, options.progress());
+             ClaimsHandle claims = claims(shardPlan)) {
             progress.note(describe(pool, devices, mode, shard, plan, estimates));
+            if (shardPlan != null) {
+                progress.note(ShardPlanning.describe(shardPlan, options.pipeline().queue() != null));
+            }
             if (!plan.slots().isEmpty()) {
-                result = schedule(plan, devices, estimates, allure, progress, pool, mode, problems);
+                result = schedule(plan, devices, estimates, allure, progress, pool, mode, problems, claims.claims());
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        if (part == null) {
+            recordTimings(timings, result.verdicts());
+        }
+        generateReport(started).ifPresent(problems::add);
+        if (shardPlan != null && options.pipeline().queue() != null) {
+            shardPlan = shardPlan.withPart(ShardPlanning.claimed(result.verdicts(), plan.notRunnable()));
+        }
+        return finish(started, mode, shard, problems, result, plan.notRunnable(), shardPlan);
+    }
+
+    /** The shard queue's claims, closed with the run; every slot of the plan when there is no queue. */
+    private record ClaimsHandle(SlotClaims claims, AutoCloseable connection) implements AutoCloseable {
+        @Override
+        public void close() {
+            try {
+                if (connection != null) {
+                    connection.close();
+                }
+            } catch (Exception e) {
+                log.warn("closing the shard queue: {}", e.toString());
             }
         }
-        recordTimings(timings, result.verdicts());
-        generateReport(started).ifPresent(problems::add);
-        return finish(started, mode, shard, problems, result, plan.notRunnable());
+    }
+
+    private ClaimsHandle claims(ShardPlan shardPlan) {
+        if (shardPlan == null || options.pipeline().queue() == null) {
+            return new ClaimsHandle(SlotClaims.everything(), null);
+        }
+        RedisSlotClaims redis = RedisSlotClaims.connect(options.pipeline().queue().toString(), shardPlan.pipeline(),
+                shardPlan.fingerprint(), shardPlan.shard());
+        return new ClaimsHandle(redis, redis);
     }
 
     private FarmSchedule.Result schedule(RunPlan plan, List<DeviceSpec> devices, DurationEstimates estimates,
                                          AllureLifecycle allure, RunProgress progress, DevicePool pool,
-                                         PoolMode mode, List<String> problems) {
+                                         PoolMode mode, List<String> problems, SlotClaims claims) {
         try (FarmRuntime running = runtime.start(devices, options, allure)) {
             progress.note(running.describe());
             FarmSchedule.Result result = FarmSchedule.run(plan, devices, running::provider, running.executor(),
-                    estimates, options.schedule(), progress, options.suite().classLoader());
+                    estimates, options.schedule(), progress, options.suite().classLoader(), claims);
             writeEnvironment(pool, devices, mode, running.environment());
             telemetry = running.telemetry();
             return result;
@@ -201,15 +240,9 @@ public final class FarmRun {
         }
     }
 
-    /** Passes only: how long a scenario takes when it works is what the next schedule needs. */
+    /** Saves the passing durations for the next run's schedule. */
     private static void recordTimings(TimingStore timings, List<ScenarioRun> verdicts) {
-        for (ScenarioRun verdict : verdicts) {
-            for (Attempt attempt : verdict.attempts()) {
-                if (attempt.outcome() == Outcome.PASSED && !attempt.infrastructure()) {
-                    timings.recordPass(verdict.scenario(), Duration.ofMillis(attempt.durationMillis()));
-                }
-            }
-        }
+        TimingStore.recordPasses(timings, verdicts);
         try {
             timings.save();
         } catch (UncheckedIOException e) {
@@ -250,41 +283,17 @@ public final class FarmRun {
         }
     }
 
-    /**
-     * Generates the HTML report, as a folder and as one file that opens from disk, with the categories, the executor
-     * and the previous report's history (for the trend charts); a problem to report if it could not be.
-     */
     private Optional<String> generateReport(Instant started) {
-        try {
-            Path results = options.resultsDir();
-            ReportInputs.writeCategories(results);
-            ReportInputs.writeExecutor(results, REPORT_NAME, started, ciBuildUrl(),
-                    options.reportDir().relativize(options.summaryPage()).toString());
-            ReportInputs.carryHistory(options.reportDir(), results);
-            AllureCommandline allure = AllureCommandline.locate();
-            allure.generate(results, options.reportDir(), REPORT_NAME, false);
-            allure.generate(results, options.singleFileReportDir(), REPORT_NAME, true);
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            return Optional.of("the HTML report could not be generated: " + e.getMessage());
-        }
-    }
-
-    /** The CI build's page, when the run is part of one (GitHub Actions, GitLab CI, Jenkins). */
-    static String ciBuildUrl() {
-        Map<String, String> env = System.getenv();
-        if (env.containsKey("GITHUB_RUN_ID") && env.containsKey("GITHUB_REPOSITORY")) {
-            return env.getOrDefault("GITHUB_SERVER_URL", "https://github.com") + "/" + env.get("GITHUB_REPOSITORY")
-                    + "/actions/runs/" + env.get("GITHUB_RUN_ID");
-        }
-        if (env.containsKey("CI_PIPELINE_URL")) {
-            return env.get("CI_PIPELINE_URL");
-        }
-        return env.get("BUILD_URL");
+        return FarmReport.generate(options.resultsDir(), options.runReportDir(), options.summaryPage(), started);
     }
 
     private FarmSummary finish(Instant started, PoolMode mode, String shard, List<String> problems,
                                FarmSchedule.Result result, List<NotRunnable> notRunnable) {
+        return finish(started, mode, shard, problems, result, notRunnable, null);
+    }
+
+    private FarmSummary finish(Instant started, PoolMode mode, String shard, List<String> problems,
+                               FarmSchedule.Result result, List<NotRunnable> notRunnable, ShardPlan plan) {
         List<String> allProblems = new ArrayList<>(problems);
         List<DeviceReport> out = result.devices().stream().filter(d -> !d.state().equals(DeviceReport.OK)).toList();
         boolean notRun = result.verdicts().stream().anyMatch(v -> v.outcome() == Outcome.NOT_RUN);
@@ -304,7 +313,7 @@ public final class FarmRun {
         }
         FarmSummary summary = FarmSummary.of(started, Instant.now(), options.devicesFile().toString(),
                 mode == null ? null : mode.wire(), shard, exit, allProblems, result.verdicts(), result.devices(),
-                notRunnable).withTelemetry(telemetry);
+                notRunnable).withTelemetry(telemetry).withPlan(plan);
         summary.writeJson(options.summaryFile());
         summary.writeText(options.summaryFile().resolveSibling("farm-summary.txt"));
         summary.writeHtml(options.summaryPage());

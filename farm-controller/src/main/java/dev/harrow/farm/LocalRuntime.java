@@ -44,7 +44,7 @@ final class LocalRuntime implements FarmRuntime {
                 appium = AppiumServer.start(dirs);
             }
             DeviceProviders providers = DeviceProviders.standard(appium == null ? null : appium.url(), dirs);
-            SessionCapture capture = new SessionCapture(options.outputDir().resolve("sessions"),
+            SessionCapture capture = new SessionCapture(options.sessionsDir(),
                     services.connection());
             ScenarioExecutor executor = new JUnitScenarioExecutor(services.scenarioParameters(), allure,
                     new DeviceLogForwarder(services.connection()), capture);

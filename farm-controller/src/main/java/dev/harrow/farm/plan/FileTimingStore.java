@@ -7,10 +7,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -86,20 +90,63 @@ public final class FileTimingStore implements TimingStore {
     /** Writes the file atomically, so that a run killed while saving leaves the previous timings. */
     @Override
     public synchronized void save() {
+        try {
+            Path partial = writePartial(file);
+            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save timings to " + file, e);
+        }
+    }
+
+    /**
+     * Writes these timings to {@code target} unless a file is there already (another shard pinned first): true when
+     * this call wrote it. Never leaves a half-written file for the other to read.
+     */
+    synchronized boolean saveIfAbsent(Path target) {
+        try {
+            Path partial = writePartial(target);
+            try {
+                Files.createLink(target, partial);
+                return true;
+            } catch (FileAlreadyExistsException e) {
+                return false;
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write timings to " + target, e);
+        }
+    }
+
+    private Path writePartial(Path target) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        Files.createDirectories(dir);
+        Path partial = Files.createTempFile(dir, target.getFileName().toString(), ".partial");
+        Files.write(partial, canonical());
+        return partial;
+    }
+
+    /** The timings as the file holds them: the same timings give the same bytes (ids sorted, fixed layout). */
+    private byte[] canonical() throws IOException {
         ObjectNode root = JSON.createObjectNode().put("format", FORMAT);
         ObjectNode scenarios = root.putObject("scenarios");
         passes.forEach((id, durations) -> {
             ArrayNode list = scenarios.putArray(id);
             durations.forEach(d -> list.add(d.toMillis()));
         });
+        return JSON.writeValueAsBytes(root);
+    }
+
+    /**
+     * A short name for exactly these timings (SHA-256 of their canonical form, 16 hex digits): shards that balanced
+     * their parts with the same timings show the same digest.
+     */
+    public synchronized String digest() {
         try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path partial = Files.createTempFile(dir, file.getFileName().toString(), ".partial");
-            JSON.writeValue(partial.toFile(), root);
-            Files.move(partial, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot save timings to " + file, e);
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(canonical());
+            return HexFormat.of().formatHex(hash, 0, 8);
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

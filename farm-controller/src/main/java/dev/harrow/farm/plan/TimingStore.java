@@ -1,5 +1,8 @@
 package dev.harrow.farm.plan;
 
+import dev.harrow.reports.summary.Attempt;
+import dev.harrow.reports.summary.Outcome;
+import dev.harrow.reports.summary.ScenarioRun;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +44,23 @@ public interface TimingStore {
             public void save() {
             }
         };
+    }
+
+    /**
+     * Records the passing tries of a run's verdicts (a pass lost to the infrastructure does not count); returns how
+     * many. Passes only: how long a scenario takes when it works is what the next schedule needs.
+     */
+    static int recordPasses(TimingStore store, List<ScenarioRun> verdicts) {
+        int recorded = 0;
+        for (ScenarioRun verdict : verdicts) {
+            for (Attempt attempt : verdict.attempts()) {
+                if (attempt.outcome() == Outcome.PASSED && !attempt.infrastructure()) {
+                    store.recordPass(verdict.scenario(), Duration.ofMillis(attempt.durationMillis()));
+                    recorded++;
+                }
+            }
+        }
+        return recorded;
     }
 
     /** {@code old} plus {@code took}, dropping the oldest beyond {@link #KEPT}. */

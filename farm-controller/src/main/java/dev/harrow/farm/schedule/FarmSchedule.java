@@ -56,7 +56,15 @@ public final class FarmSchedule {
     public static Result run(RunPlan plan, List<DeviceSpec> pool, Function<DeviceKind, Optional<DeviceProvider>>
             providers, ScenarioExecutor executor, DurationEstimates estimates, Settings settings,
                              RunProgress progress, ClassLoader scenarioLoader) {
-        WorkQueue queue = new WorkQueue(plan.slots(), estimates, settings.retries());
+        return run(plan, pool, providers, executor, estimates, settings, progress, scenarioLoader,
+                SlotClaims.everything());
+    }
+
+    /** The same, giving verdicts only for the slots this run claims (queue mode shards). */
+    public static Result run(RunPlan plan, List<DeviceSpec> pool, Function<DeviceKind, Optional<DeviceProvider>>
+            providers, ScenarioExecutor executor, DurationEstimates estimates, Settings settings,
+                             RunProgress progress, ClassLoader scenarioLoader, SlotClaims claims) {
+        WorkQueue queue = new WorkQueue(plan.slots(), estimates, settings.retries(), claims);
         Set<String> needed = new LinkedHashSet<>();
         for (Slot slot : plan.slots()) {
             slot.eligible().forEach(d -> needed.add(d.name()));

@@ -18,11 +18,14 @@ final class WorkItem {
     final Set<String> tried = new LinkedHashSet<>();
     int retries;
     int requeues;
+    /** Whether the slot is this run's: always, unless shards share a queue and none claimed it yet. */
+    boolean claimed;
 
-    WorkItem(Slot slot, Duration expected, long order) {
+    WorkItem(Slot slot, Duration expected, long order, boolean claimed) {
         this.slot = slot;
         this.expected = expected;
         this.order = order;
+        this.claimed = claimed;
     }
 
     /** Whether a try already failed on the scenario's own account (not a lost device). */

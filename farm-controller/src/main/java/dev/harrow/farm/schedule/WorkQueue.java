@@ -56,14 +56,25 @@ public final class WorkQueue {
     private final List<WorkItem> all = new ArrayList<>();
     private final Set<String> alive = new LinkedHashSet<>();
     private final Map<String, String> gone = new LinkedHashMap<>();
+    private final SlotClaims claims;
     private int budget;
+    private int claimedElsewhere;
 
     public WorkQueue(List<Slot> slots, DurationEstimates estimates, RetryPolicy policy) {
+        this(slots, estimates, policy, SlotClaims.everything());
+    }
+
+    /**
+     * A queue whose slots are this run's only once {@code claims} says so, as a device is about to start them; a
+     * slot another shard claimed leaves this run's queue and its verdicts.
+     */
+    public WorkQueue(List<Slot> slots, DurationEstimates estimates, RetryPolicy policy, SlotClaims claims) {
         this.policy = policy;
         this.budget = policy.budget();
+        this.claims = claims;
         long order = 0;
         for (Slot slot : slots) {
-            WorkItem item = new WorkItem(slot, estimates.of(slot.scenario()), order++);
+            WorkItem item = new WorkItem(slot, estimates.of(slot.scenario()), order++, !claims.shared());
             all.add(item);
             verdicts.put(item, null);
             Set<String> group = names(slot.eligible());
@@ -114,6 +125,9 @@ public final class WorkQueue {
                         }
                     }
                 }
+                if (best != null && !best.claimed && !claim(best)) {
+                    continue;
+                }
                 if (best != null) {
                     queues.get(names(best.slot.eligible())).remove(best);
                     running.put(best, new Running(device, best, System.nanoTime()));
@@ -125,6 +139,42 @@ public final class WorkQueue {
                 }
                 changed.await(1, TimeUnit.SECONDS);
             }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Claims an item for this run; one another shard has leaves the run (false). An unreachable claim set ends the
+     * item as not run: nothing says whether another shard has it, and the merge step will say if none did.
+     */
+    private boolean claim(WorkItem item) {
+        boolean mine;
+        try {
+            mine = claims.claim(item.slot);
+        } catch (SlotClaims.SlotClaimException e) {
+            queues.get(names(item.slot.eligible())).remove(item);
+            item.claimed = true;
+            verdict(item, Outcome.NOT_RUN, e.getMessage());
+            return false;
+        }
+        if (mine) {
+            item.claimed = true;
+            return true;
+        }
+        queues.get(names(item.slot.eligible())).remove(item);
+        all.remove(item);
+        verdicts.remove(item);
+        claimedElsewhere++;
+        changed.signalAll();
+        return false;
+    }
+
+    /** Slots another shard claimed first (queue mode). */
+    public int claimedElsewhere() {
+        lock.lock();
+        try {
+            return claimedElsewhere;
         } finally {
             lock.unlock();
         }
@@ -204,6 +254,12 @@ public final class WorkQueue {
                 for (WorkItem item : List.copyOf(queue)) {
                     if (aliveEligible(item).isEmpty()) {
                         queue.remove(item);
+                        if (!item.claimed) {
+                            // Not this shard's yet: another shard, with devices of its own, may still run it.
+                            all.remove(item);
+                            verdicts.remove(item);
+                            continue;
+                        }
                         verdict(item, Outcome.NOT_RUN, "every device that can run it is out of the run: "
                                 + goneReasons(item));
                         stranded.add(verdicts.get(item));
@@ -227,12 +283,18 @@ public final class WorkQueue {
         }
     }
 
-    /** Every slot's verdict, in plan order; slots still open (a run cut short) are not run. */
+    /**
+     * Every slot's verdict, in plan order; slots still open (a run cut short) are not run. In queue mode, only the
+     * slots this run claimed.
+     */
     public List<ScenarioRun> verdicts() {
         lock.lock();
         try {
             List<ScenarioRun> out = new ArrayList<>();
             for (WorkItem item : all) {
+                if (!item.claimed && verdicts.get(item) == null) {
+                    continue;
+                }
                 ScenarioRun verdict = verdicts.get(item);
                 out.add(verdict != null ? verdict : new ScenarioRun(item.slot.scenario().id(),
                         item.slot.scenario().displayName(), item.slot.key(), Outcome.NOT_RUN, 0,

@@ -218,4 +218,33 @@ class FarmScheduleTest {
         assertThat(pool.scenarios.executions()).extracting(Execution::scenario)
                 .containsExactly(id("long"), id("unknown"), id("medium"), id("short"));
     }
+
+    @Test
+    void inQueueModeASlotAnotherShardClaimedIsNeitherRunNorReportedAndAnUnreachableQueueEndsASlotNotRun() {
+        StubPool pool = new StubPool().devices("pixel-a", "pixel-b");
+        List<ScenarioRef> suite = suite("s1", "s2", "s3", "s4");
+        java.util.Set<String> asked = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        SlotClaims claims = slot -> {
+            asked.add(slot.scenario().methodName());
+            return switch (slot.scenario().methodName()) {
+                case "s2" -> false;
+                case "s4" -> throw new SlotClaims.SlotClaimException("the shard queue at redis://ci:6379 could not "
+                        + "be reached to claim s4", null);
+                default -> true;
+            };
+        };
+
+        FarmSchedule.Result result = assertTimeoutPreemptively(LIMIT, () -> pool.run(RunPlan.of(suite,
+                pool.devices(), PoolMode.DISTRIBUTE), TimingStore.inMemory(), RetryPolicy.defaults(), GENEROUS,
+                claims));
+
+        assertThat(asked).containsExactlyInAnyOrder("s1", "s2", "s3", "s4");
+        Map<String, ScenarioRun> verdicts = byScenario(result);
+        assertThat(verdicts).containsOnlyKeys("s1", "s3", "s4");
+        assertThat(verdicts.get("s1").outcome()).isEqualTo(Outcome.PASSED);
+        assertThat(verdicts.get("s4").outcome()).isEqualTo(Outcome.NOT_RUN);
+        assertThat(verdicts.get("s4").message()).contains("could not be reached");
+        assertThat(pool.scenarios.executions()).extracting(Execution::scenario)
+                .containsExactlyInAnyOrder(id("s1"), id("s3"));
+    }
 }

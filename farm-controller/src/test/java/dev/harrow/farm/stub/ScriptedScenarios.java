@@ -8,10 +8,15 @@ import dev.harrow.farm.schedule.AttemptResult;
 import dev.harrow.farm.schedule.ScenarioExecutor;
 import dev.harrow.reports.allure.RunAttempt;
 import dev.harrow.reports.summary.Outcome;
+import io.qameta.allure.AllureLifecycle;
+import io.qameta.allure.model.Label;
+import io.qameta.allure.model.Status;
+import io.qameta.allure.model.TestResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +36,7 @@ public final class ScriptedScenarios implements ScenarioExecutor {
     private final List<Execution> executions = new CopyOnWriteArrayList<>();
     private final long origin = System.nanoTime();
     private volatile Script fallback = Script.takes(Duration.ofMillis(20));
+    private volatile AllureLifecycle allure;
 
     /** What one scenario does. */
     public record Script(Duration duration, int failingTries, Set<String> failsOn, Hang hang, int dropsDeviceOnTry) {
@@ -88,6 +94,12 @@ public final class ScriptedScenarios implements ScenarioExecutor {
         return this;
     }
 
+    /** Writes an Allure result for every try from now on, as the farm's JUnit executor does (without steps). */
+    public ScriptedScenarios reportingTo(AllureLifecycle lifecycle) {
+        allure = lifecycle;
+        return this;
+    }
+
     /** A device whose session dies in every scenario played on it. */
     public ScriptedScenarios crashing(String device) {
         crashingDevices.add(device);
@@ -119,7 +131,28 @@ public final class ScriptedScenarios implements ScenarioExecutor {
         AttemptResult result = play(script, n, device.name(), stub);
         executions.add(new Execution(id, slot.key(), device.name(), attempt.number(), result.outcome(), start,
                 now()));
+        report(slot, device, result);
         return result;
+    }
+
+    private void report(Slot slot, DeviceSpec device, AttemptResult result) {
+        AllureLifecycle lifecycle = allure;
+        if (lifecycle == null) {
+            return;
+        }
+        String uuid = UUID.randomUUID().toString();
+        lifecycle.scheduleTestCase(new TestResult().setUuid(uuid).setName(slot.label())
+                .setFullName(slot.scenario().id()).setHistoryId(slot.scenario().id() + "@" + slot.key())
+                .setStatus(switch (result.outcome()) {
+                    case PASSED, FLAKY -> Status.PASSED;
+                    case FAILED -> Status.FAILED;
+                    case SKIPPED -> Status.SKIPPED;
+                    default -> Status.BROKEN;
+                })
+                .setLabels(List.of(new Label().setName("host").setValue(device.name()))));
+        lifecycle.startTestCase(uuid);
+        lifecycle.stopTestCase(uuid);
+        lifecycle.writeTestCase(uuid);
     }
 
     private AttemptResult play(Script script, int n, String device, StubDeviceSession session) {

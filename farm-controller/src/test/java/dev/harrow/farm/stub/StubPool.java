@@ -14,6 +14,7 @@ import dev.harrow.farm.schedule.FarmSchedule;
 import dev.harrow.farm.schedule.RetryPolicy;
 import dev.harrow.farm.schedule.RunProgress;
 import dev.harrow.farm.schedule.ScenarioLimits;
+import dev.harrow.farm.schedule.SlotClaims;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -76,12 +77,18 @@ public final class StubPool {
     }
 
     public FarmSchedule.Result run(RunPlan plan, TimingStore timings, RetryPolicy retries, ScenarioLimits limits) {
+        return run(plan, timings, retries, limits, SlotClaims.everything());
+    }
+
+    /** The same, giving verdicts only for the slots {@code claims} grants (a shard in queue mode). */
+    public FarmSchedule.Result run(RunPlan plan, TimingStore timings, RetryPolicy retries, ScenarioLimits limits,
+                                   SlotClaims claims) {
         List<ScenarioRef> all = plan.slots().stream().map(s -> s.scenario()).distinct().toList();
         try (RunProgress progress = new RunProgress(new PrintStream(console, true, StandardCharsets.UTF_8),
                 progressStyle, statusEvery)) {
             return FarmSchedule.run(plan, devices, kind -> Optional.of(provider), scenarios,
                     DurationEstimates.from(timings, all), new FarmSchedule.Settings(retries, limits, IMPATIENT),
-                    progress, getClass().getClassLoader());
+                    progress, getClass().getClassLoader(), claims);
         }
     }
 

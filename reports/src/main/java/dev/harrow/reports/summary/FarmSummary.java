@@ -1,6 +1,7 @@
 package dev.harrow.reports.summary;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -25,12 +26,18 @@ import java.util.stream.Collectors;
  * @param exitCode 0 all passed, 1 a scenario failed, 2 a configuration or infrastructure error
  * @param scenarios one verdict per scenario and slot, with its tries
  * @param notRunnable scenarios no device of the pool can run
+ * @param plan for a shard of a pipeline, how its part was decided; for a merged pipeline, null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record FarmSummary(Instant startedAt, Instant finishedAt, String pool, String mode, String shard,
                           int exitCode, List<String> problems, Map<Outcome, Long> totals,
                           List<ScenarioRun> scenarios, List<DeviceReport> devices, List<NotRunnable> notRunnable,
-                          List<DeviceTelemetry> telemetry) {
+                          List<DeviceTelemetry> telemetry, ShardPlan plan) {
+    private static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
     public FarmSummary {
         problems = List.copyOf(problems);
         totals = Map.copyOf(totals);
@@ -48,13 +55,28 @@ public record FarmSummary(Instant startedAt, Instant finishedAt, String pool, St
             totals.put(outcome, scenarios.stream().filter(s -> s.outcome() == outcome).count());
         }
         return new FarmSummary(startedAt, finishedAt, pool, mode, shard, exitCode, problems, totals, scenarios,
-                devices, notRunnable, List.of());
+                devices, notRunnable, List.of(), null);
     }
 
     /** This summary with the devices' telemetry verdicts. */
     public FarmSummary withTelemetry(List<DeviceTelemetry> verdicts) {
         return new FarmSummary(startedAt, finishedAt, pool, mode, shard, exitCode, problems, totals, scenarios,
-                devices, notRunnable, verdicts);
+                devices, notRunnable, verdicts, plan);
+    }
+
+    /** This summary with how its shard's part was planned. */
+    public FarmSummary withPlan(ShardPlan value) {
+        return new FarmSummary(startedAt, finishedAt, pool, mode, shard, exitCode, problems, totals, scenarios,
+                devices, notRunnable, telemetry, value);
+    }
+
+    /** Reads a summary that {@link #writeJson} wrote (fields it does not know are ignored: a newer farm's). */
+    public static FarmSummary readJson(Path file) {
+        try {
+            return JSON.readValue(file.toFile(), FarmSummary.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the farm summary " + file + ": " + e.getMessage(), e);
+        }
     }
 
     public long count(Outcome outcome) {
@@ -68,10 +90,7 @@ public record FarmSummary(Instant startedAt, Instant finishedAt, String pool, St
 
     /** Writes the summary as JSON, atomically: a reader never sees half a file. */
     public void writeJson(Path file) {
-        ObjectMapper json = new ObjectMapper().registerModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .enable(SerializationFeature.INDENT_OUTPUT);
-        writeAtomically(file, partial -> json.writeValue(partial.toFile(), this));
+        writeAtomically(file, partial -> JSON.writeValue(partial.toFile(), this));
     }
 
     /** Writes {@link #toText()} to a file, atomically, for people reading build artifacts rather than the log. */

@@ -39,6 +39,25 @@ class FarmSummaryTest {
     }
 
     @Test
+    void aSummaryReadBackIsTheSummaryWrittenWithItsShardPlan() {
+        ShardPlan plan = new ShardPlan("812", "1/2", "3f2a91c0e4b7", "9b1c0d2e4f6a7b8c", "distribute",
+                List.of("pixel-7", "iphone-se"), null,
+                List.of(new ShardPlan.PlannedSlot("shop.Offline#retries", "pool"),
+                        new ShardPlan.PlannedSlot("shop.Push#arrives", ShardPlan.PlannedSlot.NOT_RUNNABLE)),
+                List.of(new ShardPlan.PlannedSlot("shop.Offline#retries", "pool")));
+        FarmSummary summary = SummaryFixtures.everyKindOfVerdict().withTelemetry(List.of(
+                DeviceTelemetry.none("pixel-7").plus(10, 9, 1, 0, 0, 0))).withPlan(plan);
+        Path file = dir.resolve("farm-summary.json");
+
+        summary.writeJson(file);
+        FarmSummary read = FarmSummary.readJson(file);
+
+        assertThat(read).isEqualTo(summary);
+        assertThat(read.plan().index()).isEqualTo(1);
+        assertThat(read.plan().count()).isEqualTo(2);
+    }
+
+    @Test
     void theConsoleTextSpellsOutEveryVerdictThatIsNotAPlainPass() {
         String text = SummaryFixtures.everyKindOfVerdict().toText();
 

@@ -2,7 +2,6 @@ package dev.harrow.backend.spill;
 
 import dev.harrow.backend.config.Secrets;
 import dev.harrow.backend.event.TelemetryEvent;
-import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,13 +9,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractTransaction;
-import redis.clients.jedis.Connection;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisDataException;
@@ -58,34 +53,8 @@ public final class RedisSpillQueue implements SpillQueue {
      * @param lease how long a leased batch stays with this instance before another may take it over
      */
     public static RedisSpillQueue connect(String uri, String consumer, Duration lease, Duration timeout) {
-        URI parsed = URI.create(uri);
-        DefaultJedisClientConfig.Builder client = DefaultJedisClientConfig.builder()
-                .connectionTimeoutMillis((int) timeout.toMillis())
-                .socketTimeoutMillis((int) timeout.toMillis())
-                .ssl(parsed.getScheme().equals("rediss"));
-        String userInfo = parsed.getUserInfo();
-        if (userInfo != null) {
-            int colon = userInfo.indexOf(':');
-            if (colon >= 0) {
-                if (colon > 0) {
-                    client.user(userInfo.substring(0, colon));
-                }
-                client.password(userInfo.substring(colon + 1));
-            } else {
-                client.password(userInfo);
-            }
-        }
-        String path = parsed.getPath();
-        if (path != null && path.length() > 1) {
-            client.database(Integer.parseInt(path.substring(1)));
-        }
-        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
-        pool.setMaxTotal(32);
-        pool.setMaxWait(timeout);
-        int port = parsed.getPort() < 0 ? 6379 : parsed.getPort();
         log.info("spill on Redis at {}", Secrets.redactUri(uri));
-        return new RedisSpillQueue(new JedisPooled(pool, new HostAndPort(parsed.getHost(), port), client.build()),
-                consumer, lease);
+        return new RedisSpillQueue(RedisConnections.pooled(uri, timeout, 32), consumer, lease);
     }
 
     @Override
@@ -193,7 +162,8 @@ public final class RedisSpillQueue implements SpillQueue {
     public List<SpillDeadLetter> deadLetters(int limit) throws SpillUnavailableException {
         return run(() -> {
             List<SpillDeadLetter> out = new ArrayList<>();
-            for (StreamEntry entry : redis.xrange(DEAD_LETTERS, StreamEntryID.MINIMUM_ID, StreamEntryID.MAXIMUM_ID, limit)) {
+            for (StreamEntry entry : redis.xrange(DEAD_LETTERS, StreamEntryID.MINIMUM_ID, StreamEntryID.MAXIMUM_ID,
+                    limit)) {
                 Map<String, String> fields = entry.getFields() == null ? Map.of() : entry.getFields();
                 Instant at = Instant.ofEpochMilli(entry.getID().getTime());
                 String error = fields.getOrDefault("error", "the spilled batch could not be read back");

@@ -1,0 +1,66 @@
+package dev.harrow.farm;
+
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.bridge.SLF4JBridgeHandler;
+
+/**
+ * How the farm's commands read their options: {@code --name value} or {@code --name=value}; an empty value keeps
+ * the default, so that build tools can pass unset properties through; {@code --help} is an error that prints the
+ * usage.
+ */
+final class CommandLine {
+    private CommandLine() {
+    }
+
+    /** A command: its exit code for these arguments. */
+    interface Command {
+        int run(String[] args, PrintStream out, PrintStream err);
+    }
+
+    /**
+     * Runs a command as a process's main: JUL through SLF4J, an unexpected error reported as the infrastructure's
+     * (exit 2), and the process ended with the command's exit code even if a library left a non-daemon thread
+     * behind: CI must get the code.
+     */
+    static void main(String name, String[] args, Command command) {
+        SLF4JBridgeHandler.removeHandlersForRootLogger();
+        SLF4JBridgeHandler.install();
+        int code = FarmRun.INFRASTRUCTURE;
+        try {
+            code = command.run(args, System.out, System.err);
+        } catch (Throwable t) {
+            System.err.println(name + ": failed: " + t);
+            t.printStackTrace();
+        } finally {
+            System.exit(code);
+        }
+    }
+
+    /** Every option with a non-empty value, name and value, in order. */
+    static List<Map.Entry<String, String>> options(String[] args) {
+        List<Map.Entry<String, String>> options = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (arg.equals("--help") || arg.equals("-h")) {
+                throw new IllegalArgumentException("help");
+            }
+            String value;
+            int equals = arg.indexOf('=');
+            if (arg.startsWith("--") && equals > 0) {
+                value = arg.substring(equals + 1).trim();
+                arg = arg.substring(0, equals);
+            } else if (i + 1 < args.length) {
+                value = args[++i].trim();
+            } else {
+                throw new IllegalArgumentException(arg + " needs a value");
+            }
+            if (!value.isEmpty()) {
+                options.add(Map.entry(arg, value));
+            }
+        }
+        return options;
+    }
+}
