@@ -72,6 +72,12 @@ public final class DevicePath implements AutoCloseable {
     private final List<NetworkSwitch> switches = new CopyOnWriteArrayList<>();
     private final Set<Channel> open = ConcurrentHashMap.newKeySet();
     private volatile NetworkProfile profile;
+    /**
+     * Held while a switch is recorded and while a request reads its start time and profile, so that a request's
+     * start is after a switch exactly when it was handled under the new profile: the record can be trusted to the
+     * request.
+     */
+    private final Object switching = new Object();
     /** Whether request bodies are kept in the record: {@code -Dfarm.har.bodies=true} (they are the app's data). */
     private volatile boolean keepBodies = Boolean.getBoolean("farm.har.bodies");
 
@@ -136,8 +142,10 @@ public final class DevicePath implements AutoCloseable {
      * connections that are open, as a radio going down does, so that a tunnel or a long request cannot outlive it.
      */
     public void use(NetworkProfile next) {
-        profile = next;
-        switches.add(new NetworkSwitch(clock.instant(), next));
+        synchronized (switching) {
+            profile = next;
+            switches.add(new NetworkSwitch(clock.instant(), next));
+        }
         if (next.offline()) {
             open.forEach(Channel::close);
         }
@@ -215,9 +223,13 @@ public final class DevicePath implements AutoCloseable {
     private final class ClientSide extends SimpleChannelInboundHandler<FullHttpRequest> {
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
-            Instant started = clock.instant();
+            Instant started;
+            NetworkProfile now;
+            synchronized (switching) {
+                started = clock.instant();
+                now = profile;
+            }
             long t0 = System.nanoTime();
-            NetworkProfile now = profile;
             boolean connect = HttpMethod.CONNECT.equals(request.method());
             String target = request.uri();
             String host;

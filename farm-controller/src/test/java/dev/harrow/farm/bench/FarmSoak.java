@@ -1,9 +1,10 @@
 package dev.harrow.farm.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.harrow.farm.FarmMain;
+import dev.harrow.reports.summary.FarmSummary;
+import dev.harrow.reports.summary.Outcome;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,10 +98,9 @@ public final class FarmSoak {
                 .redirectOutput(dir.resolve("farm.log").toFile()).start();
         int exit = farm.waitFor();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        JsonNode summary = new ObjectMapper().readTree(dir.resolve("farm-summary.json").toFile());
-        JsonNode totals = summary.path("totals");
-        return new Run(number, path, totals.path("PASSED").asLong(), totals.path("FLAKY").asLong(),
-                totals.path("FAILED").asLong(), totals.path("BROKEN").asLong(), totals.path("NOT_RUN").asLong(),
+        FarmSummary summary = FarmSummary.readJson(dir.resolve("farm-summary.json"));
+        return new Run(number, path, summary.count(Outcome.PASSED), summary.count(Outcome.FLAKY),
+                summary.count(Outcome.FAILED), summary.count(Outcome.BROKEN), summary.count(Outcome.NOT_RUN),
                 seconds, exit);
     }
 

@@ -7,6 +7,7 @@ import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.device.Device;
 import dev.harrow.device.NetworkControl;
 import dev.harrow.device.network.Exchange;
+import dev.harrow.device.network.NetworkSwitch;
 import dev.harrow.scenarios.support.Backend;
 import dev.harrow.scenarios.support.Evidence;
 import dev.harrow.scenarios.support.Scenario;
@@ -50,7 +51,6 @@ class OfflineRetryScenario {
         });
 
         Allure.step("the device goes offline", network::offline);
-        Instant offlineAt = Instant.now();
         Allure.step("browse and buy while offline", () -> app.openCatalog().openItem("steel-flask").buy());
         Allure.step("the app queues the four events", () -> await().atMost(DELIVERY)
                 .until(() -> queueLength(app) == 4));
@@ -58,7 +58,12 @@ class OfflineRetryScenario {
         assertThat(network.isOffline()).as("the restart kept the device offline").isTrue();
         sessions.add(app.sessionId());
         Allure.step("the device comes back online", network::online);
-        Instant onlineAt = Instant.now();
+        // The window is the path's own record of its switches: a clock read here, after online() returned, would
+        // count the app's first request back online as one made while offline.
+        List<NetworkSwitch> switches = network.switches();
+        Instant onlineAt = switches.get(switches.size() - 1).at();
+        Instant offlineAt = switches.stream().filter(x -> x.profile().offline()).reduce((a, b) -> b).orElseThrow()
+                .at();
 
         AtomicReference<List<TelemetryEvent>> stored = new AtomicReference<>(List.of());
         try {

@@ -210,9 +210,18 @@ class TelemetrySdkTest {
     void aPushIsShownInTheAppAndItsReceiptsAreReportedOnce() {
         launch(Map.of("pushToken", "token-abc"));
         awaitStored(3); // session_start, push_token, screen_view
+        BackendClient client = new BackendClient(backend.baseUri(), ADMIN);
+        // The backend takes receipts only for a push it sent to this device (docs/SECURITY.md): send a real one
+        // through the sandbox gateway, then hand it to the app twice, as an OS may.
+        await().atMost(DELIVERY).ignoreExceptions().until(() -> client.pushToken(deviceId),
+                t -> "token-abc".equals(t.path("token").asText()) && t.path("active").asBoolean());
+        String id = client.sendPush(Map.of("target", Map.of("deviceIds", List.of(deviceId)),
+                "content", Map.of("title", "Back in stock", "body", "The lantern is back",
+                        "data", Map.of("itemId", "trail-lantern")))).get("id").asText();
+        await().atMost(DELIVERY).until(() -> client.sandboxPushes(0, deviceId).size() == 1);
 
-        String push = "HarrowApp.receivePush({messageId: 'msg-1', title: 'Back in stock', body: 'The lantern is back',"
-                + " data: {itemId: 'trail-lantern'}})";
+        String push = "HarrowApp.receivePush({messageId: '" + id + "', title: 'Back in stock',"
+                + " body: 'The lantern is back', data: {itemId: 'trail-lantern'}})";
         js(push);
         js(push);
         // the banner slides in: wait until it shows
@@ -227,6 +236,7 @@ class TelemetrySdkTest {
         assertThat(stored()).filteredOn(e -> e.type().equals("push_token")).singleElement()
                 .satisfies(e -> assertThat(e.props()).containsEntry("token", "token-abc")
                         .containsEntry("provider", "fcm").containsEntry("timeZone", "Europe/Berlin"));
+        assertThat(client.pushStatus(id).at("/counts/opened").asInt()).isEqualTo(1);
     }
 
     @Test
