@@ -1,6 +1,8 @@
 package dev.harrow.farm;
 
+import dev.harrow.device.runtime.ProcessTree;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -8,8 +10,8 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
  * How the farm's commands read their options: {@code --name value} or {@code --name=value}; an empty value keeps
- * the default, so that build tools can pass unset properties through; {@code --help} is an error that prints the
- * usage.
+ * the default, so that build tools can pass unset properties through; {@code --help} (or {@code -h}) anywhere asks
+ * for the usage, printed to standard output with exit code 0.
  */
 final class CommandLine {
     private CommandLine() {
@@ -23,11 +25,14 @@ final class CommandLine {
     /**
      * Runs a command as a process's main: JUL through SLF4J, an unexpected error reported as the infrastructure's
      * (exit 2), and the process ended with the command's exit code even if a library left a non-daemon thread
-     * behind: CI must get the code.
+     * behind: CI must get the code. Stopped by SIGTERM or Ctrl-C, it ends the processes it started (Appium and
+     * the drivers and browsers under it, embedded Redis servers) before it goes: try blocks do not unwind then.
      */
     static void main(String name, String[] args, Command command) {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessTree.terminateChildren(Duration.ofSeconds(5)),
+                name + "-stop"));
         int code = FarmRun.INFRASTRUCTURE;
         try {
             code = command.run(args, System.out, System.err);
@@ -39,13 +44,20 @@ final class CommandLine {
         }
     }
 
+    /** Thrown by {@link #options} when the user asked for the usage rather than a run. */
+    static final class HelpRequested extends IllegalArgumentException {
+        HelpRequested() {
+            super("help");
+        }
+    }
+
     /** Every option with a non-empty value, name and value, in order. */
     static List<Map.Entry<String, String>> options(String[] args) {
         List<Map.Entry<String, String>> options = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("--help") || arg.equals("-h")) {
-                throw new IllegalArgumentException("help");
+                throw new HelpRequested();
             }
             String value;
             int equals = arg.indexOf('=');

@@ -73,6 +73,9 @@ public final class FarmMain {
         FarmOptions options;
         try {
             options = parse(args);
+        } catch (CommandLine.HelpRequested e) {
+            out.println(USAGE);
+            return 0;
         } catch (IllegalArgumentException e) {
             err.println("farm: " + e.getMessage());
             err.println(USAGE);

@@ -52,6 +52,9 @@ public final class MergeMain {
         Options options;
         try {
             options = parse(args);
+        } catch (CommandLine.HelpRequested e) {
+            out.println(USAGE);
+            return 0;
         } catch (IllegalArgumentException e) {
             err.println("farm-merge: " + e.getMessage());
             err.println(USAGE);

@@ -191,6 +191,19 @@ class FarmRunTest {
     }
 
     @Test
+    void helpPrintsTheUsageWithEveryOptionAndExitsZero() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+
+        assertThat(FarmMain.run(new String[] {"--help"}, outStream, err)).isZero();
+        assertThat(MergeMain.run(new String[] {"--out", "x", "-h"}, outStream, err)).isZero();
+
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: farm --devices", "--shard I/N",
+                "(default 1)", "usage: farm-merge", "--from DIR");
+    }
+
+    @Test
     void emptyValuesKeepTheDefaultsSoBuildToolsCanPassUnsetProperties() {
         FarmOptions options = FarmMain.parse(new String[] {"--devices", "d.yml", "--suite", dir.toString(),
                 "--mode", "", "--shard", " ", "--retries", "", "--scenario-timeout", "90s", "--device", "*"});

@@ -67,26 +67,40 @@ public final class DevicesFile {
         return parse(content, file, env);
     }
 
+    /**
+     * Parses and checks the whole file before any device starts: every problem is found, not only the first, and
+     * reported in one {@link DevicesFileException} whose message has a line per problem ({@code
+     * file:line:column: field: problem and its fix}).
+     */
     public static DevicePool parse(String content, Path source, Map<String, String> env) {
-        YamlCursor root = YamlCursor.parse(content, source.toString(), env).allowOnly(TOP);
+        YamlCursor root = YamlCursor.parse(content, source.toString(), env);
+        Problems problems = new Problems();
+        root.requireMapping();
+        problems.addAll(root.unknownFields(TOP));
 
-        Defaults defaults = root.get("defaults").map(DevicesFile::defaults).orElse(Defaults.NONE);
-        List<YamlCursor> items = root.require("devices").items();
-        if (items.isEmpty()) {
-            throw root.require("devices").error("list at least one device");
-        }
+        Defaults defaults = root.get("defaults").map(at -> problems.check(() -> defaults(at, problems)))
+                .orElse(Defaults.NONE);
+        PoolMode mode = root.get("pool").map(at -> problems.check(() -> poolMode(at))).orElse(PoolMode.MATRIX);
+        List<YamlCursor> items = problems.check(() -> root.require("devices").items());
         List<DeviceSpec> devices = new ArrayList<>();
+        if (items != null && items.isEmpty()) {
+            problems.add(root.require("devices").error("list at least one device"));
+        }
         Map<String, YamlCursor> seen = new HashMap<>();
-        for (YamlCursor item : items) {
-            DeviceSpec spec = device(item, defaults);
+        for (YamlCursor item : items == null ? List.<YamlCursor>of() : items) {
+            DeviceSpec spec = device(item, defaults == null ? Defaults.NONE : defaults, problems);
+            if (spec == null) {
+                continue;
+            }
             YamlCursor nameAt = item.require("name");
             if (seen.putIfAbsent(spec.name(), nameAt) != null) {
-                throw nameAt.error("'" + spec.name() + "' is already the name of another device");
+                problems.add(nameAt.error("'" + spec.name() + "' is already the name of another device; give "
+                        + "each device its own name"));
             }
             devices.add(spec);
         }
-        PoolMode mode = root.get("pool").map(DevicesFile::poolMode).orElse(PoolMode.MATRIX);
-        return new DevicePool(source, devices, mode);
+        problems.throwIfAny(source);
+        return new DevicePool(source, devices, mode == null ? PoolMode.MATRIX : mode);
     }
 
     private static PoolMode poolMode(YamlCursor at) {
@@ -96,14 +110,15 @@ public final class DevicesFile {
                 .orElse(PoolMode.MATRIX);
     }
 
-    private static Defaults defaults(YamlCursor at) {
-        at.allowOnly(DEFAULTS);
+    private static Defaults defaults(YamlCursor at, Problems problems) {
+        at.requireMapping();
+        problems.addAll(at.unknownFields(DEFAULTS));
         return new Defaults(
-                at.get("timeZone").map(DevicesFile::zone).orElse(null),
-                at.get("locale").map(DevicesFile::locale).orElse(null),
-                at.get("tags").map(DevicesFile::tags).orElse(Set.of()),
-                at.get("capabilities").map(DevicesFile::capabilities).orElse(Map.of()),
-                at.get("network").map(DevicesFile::network).orElse(null));
+                at.get("timeZone").map(z -> problems.check(() -> zone(z))).orElse(null),
+                at.get("locale").map(l -> problems.check(() -> locale(l))).orElse(null),
+                at.get("tags").map(t -> problems.check(() -> tags(t))).orElse(Set.of()),
+                at.get("capabilities").map(c -> problems.check(() -> capabilities(c, problems))).orElse(Map.of()),
+                at.get("network").map(n -> problems.check(() -> network(n))).orElse(null));
     }
 
     /**
@@ -167,48 +182,71 @@ public final class DevicesFile {
         }).orElse(0);
     }
 
-    private static DeviceSpec device(YamlCursor at, Defaults defaults) {
-        at.requireMapping().allowOnly(DEVICE);
-        YamlCursor nameAt = at.require("name");
-        String name = nameAt.text();
-        if (!NAME.matcher(name).matches()) {
-            throw nameAt.error("'" + name + "' is not a valid device name: use 1-63 lowercase letters, digits, "
-                    + "'.', '_' or '-', starting with a letter or digit");
+    /** The device at {@code at}, or null when it has problems (each added to {@code problems}). */
+    private static DeviceSpec device(YamlCursor at, Defaults defaults, Problems problems) {
+        if (problems.check(at::requireMapping) == null) {
+            return null;
         }
-        YamlCursor platformAt = at.require("platform");
-        Platform platform = Platform.fromWire(platformAt.text()).orElseThrow(() -> platformAt.error(
-                "'" + platformAt.text() + "' is not a platform; use android or ios"));
-        YamlCursor kindAt = at.require("kind");
-        DeviceKind kind = DeviceKind.fromWire(kindAt.text()).orElseThrow(() -> kindAt.error(
-                "'" + kindAt.text() + "' is not a device kind; use one of " + DeviceKind.allWire()));
-
-        for (String field : DEVICE) {
-            if (!COMMON.contains(field) && !KIND_FIELDS.get(kind).contains(field) && at.get(field).isPresent()) {
-                throw at.require(field).error("does not apply to a " + kind.wire() + " device (it is for "
-                        + kindsTaking(field) + ")");
+        int before = problems.count();
+        problems.addAll(at.unknownFields(DEVICE));
+        String name = problems.check(() -> {
+            YamlCursor nameAt = at.require("name");
+            String text = nameAt.text();
+            if (!NAME.matcher(text).matches()) {
+                throw nameAt.error("'" + text + "' is not a valid device name: use 1-63 lowercase letters, digits, "
+                        + "'.', '_' or '-', starting with a letter or digit");
+            }
+            return text;
+        });
+        YamlCursor platformAt = problems.check(() -> at.require("platform"));
+        Platform platform = platformAt == null ? null : problems.check(() -> Platform.fromWire(platformAt.text())
+                .orElseThrow(() -> platformAt.error("'" + platformAt.text() + "' is not a platform; use android or "
+                        + "ios")));
+        DeviceKind kind = problems.check(() -> {
+            YamlCursor kindAt = at.require("kind");
+            return DeviceKind.fromWire(kindAt.text()).orElseThrow(() -> kindAt.error(
+                    "'" + kindAt.text() + "' is not a device kind; use one of " + DeviceKind.allWire()));
+        });
+        String profile = at.get("profile").map(p -> problems.check(p::text)).orElse(null);
+        KindOptions options = null;
+        if (kind != null) {
+            for (String field : DEVICE) {
+                if (!COMMON.contains(field) && !KIND_FIELDS.get(kind).contains(field) && at.get(field).isPresent()) {
+                    problems.add(at.require(field).error("does not apply to a " + kind.wire() + " device (it is for "
+                            + kindsTaking(field) + "); remove it, or change the kind"));
+                }
+            }
+            if (kind == DeviceKind.WEB_EMULATED && (profile == null || profile.isBlank())) {
+                problems.add(at.missing("profile", "a web-emulated device needs an emulation profile, such as "
+                        + "\"Pixel 7\" or \"iPhone 14 Pro Max\""));
+            } else if (profile != null && !profile.isBlank() && !EmulationProfiles.NAMES.contains(profile)) {
+                problems.add(at.require("profile").error(EmulationProfiles.unknown(profile)));
+            }
+            if (platformAt != null && kind == DeviceKind.IOS_SIMULATOR && platform == Platform.ANDROID) {
+                problems.add(platformAt.error("an ios-simulator device is an ios device; use platform: ios"));
+            }
+            if (platformAt != null && kind == DeviceKind.ANDROID_EMULATOR && platform == Platform.IOS) {
+                problems.add(platformAt.error("an android-emulator device is an android device; use platform: "
+                        + "android"));
+            }
+            if (platform != null) {
+                options = problems.check(() -> kindOptions(at, kind, platform));
             }
         }
-        String profile = at.get("profile").map(YamlCursor::text).orElse(null);
-        if (kind == DeviceKind.WEB_EMULATED && (profile == null || profile.isBlank())) {
-            throw at.missing("profile", "a web-emulated device needs an emulation profile, such as "
-                    + "\"Pixel 7\" or \"iPhone 14 Pro Max\"");
-        }
-        if (kind == DeviceKind.IOS_SIMULATOR && platform != Platform.IOS) {
-            throw platformAt.error("an ios-simulator device is an ios device");
-        }
-        if (kind == DeviceKind.ANDROID_EMULATOR && platform != Platform.ANDROID) {
-            throw platformAt.error("an android-emulator device is an android device");
-        }
-        KindOptions options = kindOptions(at, kind, platform);
-        ZoneId zone = at.get("timeZone").map(DevicesFile::zone).orElse(defaults.timeZone());
-        String locale = at.get("locale").map(DevicesFile::locale).orElse(defaults.locale());
+        ZoneId zone = at.get("timeZone").map(z -> problems.check(() -> zone(z))).orElse(defaults.timeZone());
+        String locale = at.get("locale").map(l -> problems.check(() -> locale(l))).orElse(defaults.locale());
 
         Set<String> tags = new LinkedHashSet<>(defaults.tags());
-        at.get("tags").map(DevicesFile::tags).ifPresent(tags::addAll);
+        at.get("tags").map(t -> problems.check(() -> tags(t))).ifPresent(tags::addAll);
         Map<String, Object> capabilities = new LinkedHashMap<>(defaults.capabilities());
-        at.get("capabilities").map(DevicesFile::capabilities).ifPresent(capabilities::putAll);
+        at.get("capabilities").map(c -> problems.check(() -> capabilities(c, problems)))
+                .ifPresent(capabilities::putAll);
 
-        NetworkProfile network = at.get("network").map(DevicesFile::network).orElse(defaults.network());
+        NetworkProfile network = at.get("network").map(n -> problems.check(() -> network(n)))
+                .orElse(defaults.network());
+        if (problems.count() > before || name == null || platform == null || kind == null || options == null) {
+            return null;
+        }
         return new DeviceSpec(name, platform, kind, profile, zone, locale, tags, capabilities, options, network);
     }
 
@@ -245,7 +283,7 @@ public final class DevicesFile {
             }
             case GRID:
             default: {
-                Map<String, Object> stereotype = at.get("stereotype").map(DevicesFile::capabilities).orElse(Map.of());
+                Map<String, Object> stereotype = at.get("stereotype").map(DevicesFile::mapping).orElse(Map.of());
                 return new KindOptions.Grid(url(at.require("gridUrl")), stereotype);
             }
         }
@@ -321,9 +359,66 @@ public final class DevicesFile {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> capabilities(YamlCursor at) {
+    private static Map<String, Object> mapping(YamlCursor at) {
+        return (Map<String, Object>) at.requireMapping().plain();
+    }
+
+    /** The capabilities, each known one checked for what Appium takes (docs/DEVICES.md). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> capabilities(YamlCursor at, Problems problems) {
         at.requireMapping();
-        return (Map<String, Object>) at.plain();
+        Map<String, Object> capabilities = (Map<String, Object>) at.plain();
+        capabilities.forEach((name, value) -> Capabilities.problem(name, value)
+                .ifPresent(problem -> problems.add(at.require(name).error(problem))));
+        return capabilities;
+    }
+
+    /** The problems found so far: checking goes on past each, so that one run names them all. */
+    private static final class Problems {
+        private static final Pattern POSITION = Pattern.compile(":(\\d+):(\\d+): ");
+        private final List<DevicesFileException> found = new ArrayList<>();
+
+        /** The step's value, or null when it found a problem (kept). */
+        <T> T check(java.util.function.Supplier<T> step) {
+            try {
+                return step.get();
+            } catch (DevicesFileException e) {
+                found.add(e);
+                return null;
+            }
+        }
+
+        void add(DevicesFileException problem) {
+            found.add(problem);
+        }
+
+        void addAll(List<DevicesFileException> problems) {
+            found.addAll(problems);
+        }
+
+        int count() {
+            return found.size();
+        }
+
+        /** Where in the file a problem is, from its {@code file:line:column:} prefix, for the order of the report. */
+        private static long position(DevicesFileException problem) {
+            java.util.regex.Matcher m = POSITION.matcher(problem.getMessage());
+            return m.find() ? Long.parseLong(m.group(1)) * 100_000 + Long.parseLong(m.group(2)) : Long.MAX_VALUE;
+        }
+
+        void throwIfAny(Path source) {
+            found.sort(java.util.Comparator.comparingLong(Problems::position));
+            if (found.size() == 1) {
+                throw found.get(0);
+            }
+            if (!found.isEmpty()) {
+                StringBuilder message = new StringBuilder();
+                found.forEach(p -> message.append(p.getMessage()).append('\n'));
+                message.append(found.size()).append(" problems in ").append(source)
+                        .append("; no device starts until each is fixed");
+                throw new DevicesFileException(message.toString());
+            }
+        }
     }
 
     private static Set<String> ordered(String... values) {

@@ -82,16 +82,26 @@ final class YamlCursor {
 
     /** Fails on any key outside {@code known}, naming the closest known one. */
     YamlCursor allowOnly(Set<String> known) {
+        List<DevicesFileException> unknown = unknownFields(known);
+        if (!unknown.isEmpty()) {
+            throw unknown.get(0);
+        }
+        return this;
+    }
+
+    /** An error for each key outside {@code known}, naming the closest known one. */
+    List<DevicesFileException> unknownFields(Set<String> known) {
+        List<DevicesFileException> out = new ArrayList<>();
         for (NodeTuple tuple : requireMapping().tuples()) {
             String key = keyOf(tuple);
             if (!known.contains(key)) {
                 YamlCursor at = new YamlCursor(tuple.getKeyNode(), tuple.getKeyNode().getStartMark(),
                         child(key), source, env);
                 String hint = closest(key, known).map(k -> " (did you mean '" + k + "'?)").orElse("");
-                throw at.error("unknown field" + hint + "; allowed here: " + String.join(", ", known));
+                out.add(at.error("unknown field" + hint + "; allowed here: " + String.join(", ", known)));
             }
         }
-        return this;
+        return out;
     }
 
     Optional<YamlCursor> get(String key) {
@@ -207,7 +217,8 @@ final class YamlCursor {
         return path.isEmpty() ? key : path + "." + key;
     }
 
-    private static Optional<String> closest(String key, Set<String> known) {
+    /** The known word closest to {@code key}, when one is close enough to be what was meant. */
+    static Optional<String> closest(String key, Set<String> known) {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String candidate : new LinkedHashSet<>(known)) {

@@ -38,6 +38,16 @@ public final class ProcessTree {
         }
     }
 
+    /**
+     * Ends every process this program started and theirs, all at once, each as {@link #terminate} does: what a
+     * program stopped by a signal owes the host, so that no browser, driver or server outlives it.
+     */
+    public static void terminateChildren(Duration grace) {
+        List<CompletableFuture<Void>> ends = ProcessHandle.current().children()
+                .map(child -> CompletableFuture.runAsync(() -> terminate(child, grace))).toList();
+        ends.forEach(CompletableFuture::join);
+    }
+
     private static void await(ProcessHandle handle, Duration timeout) {
         CompletableFuture<ProcessHandle> exit = handle.onExit();
         try {

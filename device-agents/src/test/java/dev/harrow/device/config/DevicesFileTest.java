@@ -72,7 +72,7 @@ class DevicesFileTest {
                     kind: web-emulated
                 """))
                 .isInstanceOf(DevicesFileException.class)
-                .hasMessageStartingWith("devices.yml:3:5: devices[0].platfrom: unknown field (did you mean 'platform'?)");
+                .hasMessageContaining("devices.yml:3:5: devices[0].platfrom: unknown field (did you mean 'platform'?)");
     }
 
     @Test
@@ -172,6 +172,60 @@ class DevicesFileTest {
                 + "appiumUrl: \"http://x:1\"}")).hasMessageContaining("an ios-simulator device is an ios device");
         assertThatThrownBy(() -> parse("devices:\n  - {name: r, platform: android, kind: real, udid: X, "
                 + "appiumUrl: \"ftp://x\"}")).hasMessageContaining("'ftp://x' is not an http(s) URL");
+    }
+
+    @Test
+    void fiveMistakesAreReportedTogetherEachWithItsLineAndAFix() {
+        String file = """
+                pool:
+                  mode: matrix
+                devices:
+                  - name: pixel
+                    platform: android
+                    kind: web-emulated
+                    profile: "Pixel 77"
+                    timeZone: Europe/Berlin
+                  - name: iphone
+                    platform: ios
+                    kind: web-emulated
+                    profile: "iPhone SE"
+                    udid: 00008030
+                    capabilities:
+                      appium:newCommandTimeout: -5
+                      noReset: true
+                  - name: Tablet
+                    platform: android
+                    kind: web-emulated
+                    profile: "iPad Air"
+                """;
+
+        assertThatThrownBy(() -> parse(file)).isInstanceOf(DevicesFileException.class)
+                .hasMessage(String.join("\n",
+                        "devices.yml:7:14: devices[0].profile: 'Pixel 77' is not an emulation profile (did you mean "
+                                + "'Pixel 7'?); use one of Pixel 7, Samsung Galaxy S20 Ultra, Samsung Galaxy S8+, "
+                                + "iPhone 14 Pro Max, iPhone 12 Pro, iPhone SE, iPad Air, or another of "
+                                + "ChromeDriver's 66 (docs/DEVICES.md)",
+                        "devices.yml:13:11: devices[1].udid: does not apply to a web-emulated device (it is for "
+                                + "ios-simulator, real); remove it, or change the kind",
+                        "devices.yml:15:33: devices[1].capabilities.appium:newCommandTimeout: must not be negative "
+                                + "(seconds; 0 means no limit), was -5",
+                        "devices.yml:16:16: devices[1].capabilities.noReset: Appium 3 takes only W3C capabilities "
+                                + "and vendor-prefixed ones; write 'appium:noReset'",
+                        "devices.yml:17:11: devices[2].name: 'Tablet' is not a valid device name: use 1-63 "
+                                + "lowercase letters, digits, '.', '_' or '-', starting with a letter or digit",
+                        "5 problems in devices.yml; no device starts until each is fixed"));
+    }
+
+    @Test
+    void capabilityValuesAreCheckedForWhatAppiumTakes() {
+        assertThatThrownBy(() -> parse(device("capabilities: {appium:noReset: \"yes\"}")))
+                .hasMessageContaining("devices[0].capabilities.appium:noReset: must be true or false, was 'yes'");
+        assertThatThrownBy(() -> parse(device("capabilities: {appium:adbExecTimeout: 1.5}")))
+                .hasMessageContaining("appium:adbExecTimeout: must be a whole number (milliseconds), was 1.5");
+        assertThatThrownBy(() -> parse(device("capabilities: {pageLoadStrategy: fast}")))
+                .hasMessageContaining("pageLoadStrategy: must be one of eager, none, normal, was 'fast'");
+        assertThat(parse(device("capabilities: {appium:newCommandTimeout: 0, goog:loggingPrefs: {}}")).devices())
+                .hasSize(1);
     }
 
     /** A valid one-device file with one line replaced. */

@@ -70,6 +70,10 @@ public final class ReplayMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (java.util.Arrays.asList(args).contains("--help") || java.util.Arrays.asList(args).contains("-h")) {
+            out.println(USAGE);
+            return 0;
+        }
         if (args.length < 2 || !(args[0].equals("telemetry") || args[0].equals("drive"))) {
             err.println(USAGE);
             return 2;

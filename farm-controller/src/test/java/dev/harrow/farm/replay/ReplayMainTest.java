@@ -30,6 +30,12 @@ class ReplayMainTest {
     }
 
     @Test
+    void helpPrintsTheUsageAndExitsZero() {
+        assertThat(run("--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: replay telemetry", "replay drive BUNDLE", "(default 1)");
+    }
+
+    @Test
     void badArgumentsAndMissingBundlesAreRefusedWithTheReason() {
         assertThat(run("telemetry")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("usage: replay telemetry");

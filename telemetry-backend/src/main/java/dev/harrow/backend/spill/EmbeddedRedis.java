@@ -76,6 +76,12 @@ public final class EmbeddedRedis implements AutoCloseable {
     }
 
     private static EmbeddedRedis start(Path dir, boolean persistent, int requestedPort, boolean deleteDirOnClose) {
+        return start(dir, persistent, requestedPort, deleteDirOnClose, EmbeddedRedis::freePort);
+    }
+
+    /** As above, with the free ports taken from {@code freePorts} when no port is requested. */
+    static EmbeddedRedis start(Path dir, boolean persistent, int requestedPort, boolean deleteDirOnClose,
+                               java.util.function.IntSupplier freePorts) {
         try {
             RedisBinary.createPrivateDirs(dir);
             Files.setPosixFilePermissions(dir, RedisBinary.PRIVATE_DIR);
@@ -84,25 +90,51 @@ public final class EmbeddedRedis implements AutoCloseable {
         }
         Path binary = RedisBinary.verified();
         stopLeftover(dir, binary);
-        int port = requestedPort != 0 ? requestedPort : freePort();
-        String password = writeConfig(dir, port, persistent);
-        Process process = spawn(List.of(binary.toString(), dir.resolve(CONFIG_FILE).toString()), dir, binary);
-        EmbeddedRedis redis = new EmbeddedRedis(process, port, password, dir, deleteDirOnClose);
-        Instant deadline = Instant.now().plus(START_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the embedded Redis exited with code " + process.exitValue()
-                        + "; see " + dir.resolve("redis.log"));
+        // A free port is free only until someone binds it: another server of this host can take it between our
+        // probe and Redis's bind. Redis then exits naming the port; another port is tried, a few times.
+        for (int attempt = 1; ; attempt++) {
+            int port = requestedPort != 0 ? requestedPort : freePorts.getAsInt();
+            String password = writeConfig(dir, port, persistent);
+            Process process = spawn(List.of(binary.toString(), dir.resolve(CONFIG_FILE).toString()), dir, binary);
+            EmbeddedRedis redis = new EmbeddedRedis(process, port, password, dir, deleteDirOnClose);
+            Instant deadline = Instant.now().plus(START_TIMEOUT);
+            while (Instant.now().isBefore(deadline) && process.isAlive() && !redis.answersPing()) {
+                sleep(50);
             }
-            if (redis.answersPing()) {
+            if (process.isAlive() && redis.answersPing()) {
                 log.info("embedded Redis on 127.0.0.1:{} ({}, files in {})", port,
                         persistent ? "append-only file, fsync always" : "no persistence", dir);
                 return redis;
             }
-            sleep(50);
+            if (!process.isAlive() && requestedPort == 0 && attempt < 5 && portTaken(dir, port)) {
+                log.info("port {} was taken before the embedded Redis could bind it; trying another", port);
+                continue;
+            }
+            String problem = process.isAlive()
+                    ? "the embedded Redis did not answer within " + START_TIMEOUT.toSeconds() + " s"
+                    : "the embedded Redis exited with code " + process.exitValue() + ": " + lastLogLine(dir);
+            redis.close();
+            throw new IllegalStateException(problem);
         }
-        redis.close();
-        throw new IllegalStateException("the embedded Redis did not answer within " + START_TIMEOUT.toSeconds() + " s");
+    }
+
+    /** The server's last word (the dir of an in-memory server goes when it closes). */
+    private static String lastLogLine(Path dir) {
+        try {
+            List<String> lines = Files.readAllLines(dir.resolve("redis.log"));
+            return lines.isEmpty() ? "(its log is empty)" : lines.get(lines.size() - 1).trim();
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    /** Whether the server's log says it could not bind {@code port} because another process holds it. */
+    private static boolean portTaken(Path dir, int port) {
+        try {
+            return Files.readString(dir.resolve("redis.log")).contains(":" + port + ": bind: Address already in use");
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**

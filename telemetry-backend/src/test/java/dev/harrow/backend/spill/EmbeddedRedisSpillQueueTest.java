@@ -3,10 +3,13 @@ package dev.harrow.backend.spill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -91,6 +94,24 @@ class EmbeddedRedisSpillQueueTest extends SpillQueueContract {
         try (Stream<Path> bin = Files.list(RedisBinary.verified().getParent())) {
             assertThat(bin).as("one binary in the user's cache, no partial copy").singleElement()
                     .satisfies(b -> assertThat(Files.isExecutable(b)).isTrue());
+        }
+    }
+
+    @Test
+    void aPortTakenBetweenTheProbeAndTheBindIsReplacedByAnother() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            int free = probe.getLocalPort();
+            probe.close();
+            Iterator<Integer> ports = List.of(taken.getLocalPort(), free).iterator();
+            EmbeddedRedis started = EmbeddedRedis.start(dir.resolve("raced"), false, 0, true, ports::next);
+            try {
+                assertThat(started.answersPing()).isTrue();
+                assertThat(started.uri()).endsWith(":" + free);
+            } finally {
+                started.close();
+            }
+            assertThat(dir.resolve("raced")).doesNotExist();
         }
     }
 }
