@@ -1,6 +1,8 @@
 package dev.harrow.device;
 
 import io.appium.java_client.AppiumDriver;
+import java.net.URI;
+import java.util.Optional;
 
 /**
  * A device leased to a scenario: its identity, its Appium session, and narrow capabilities that its kind either
@@ -19,6 +21,14 @@ public interface Device {
     AppiumDriver driver();
 
     AppControl app();
+
+    /**
+     * The web app this device is to open, when its {@code app:} in devices.yml names one (a URL to any web app or
+     * PWA); empty when the device opens the farm's sample app, or installs a native app.
+     */
+    default Optional<URI> webApp() {
+        return Optional.empty();
+    }
 
     /** Offline, online, throttled. */
     Capability<NetworkControl> network();

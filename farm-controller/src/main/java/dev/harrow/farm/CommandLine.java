@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 
 /**
@@ -42,6 +44,26 @@ final class CommandLine {
         } finally {
             System.exit(code);
         }
+    }
+
+    /**
+     * Parses the arguments and runs the command on what they say: the usage on standard output and exit 0 for
+     * {@code --help}; the problem and the usage on standard error and exit 2 for arguments that cannot be used.
+     */
+    static <T> int parseThenRun(String name, String usage, String[] args, PrintStream out, PrintStream err,
+                                Function<String[], T> parse, ToIntFunction<T> run) {
+        T options;
+        try {
+            options = parse.apply(args);
+        } catch (HelpRequested e) {
+            out.println(usage);
+            return 0;
+        } catch (IllegalArgumentException e) {
+            err.println(name + ": " + e.getMessage());
+            err.println(usage);
+            return FarmRun.INFRASTRUCTURE;
+        }
+        return run.applyAsInt(options);
     }
 
     /** Thrown by {@link #options} when the user asked for the usage rather than a run. */

@@ -59,7 +59,12 @@ public final class FarmMain {
               --fail-on-flaky BOOL    fail the run when a scenario passed only on a retry (default false)
               --scenario-timeout DUR  the longest one try may take, such as 90s or 10m (default 10m)
               --idle-timeout DUR      the longest a try may leave its device silent (default 2m)
-              --progress STYLE        auto, terminal or plain (default auto)""";
+              --progress STYLE        auto, terminal or plain (default auto)
+            where devices reach the farm:
+              --advertise-host HOST   the host name or address of this machine that the devices are given for
+                                      the backend and the app (default 127.0.0.1: devices on this host only)
+              --bind ADDRESS          the address the backend and the app listen on (default 127.0.0.1; with
+                                      --advertise-host, 0.0.0.0)""";
     private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
     private FarmMain() {
@@ -70,17 +75,10 @@ public final class FarmMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        FarmOptions options;
-        try {
-            options = parse(args);
-        } catch (CommandLine.HelpRequested e) {
-            out.println(USAGE);
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println("farm: " + e.getMessage());
-            err.println(USAGE);
-            return FarmRun.INFRASTRUCTURE;
-        }
+        return CommandLine.parseThenRun("farm", USAGE, args, out, err, FarmMain::parse, options -> run(options, out));
+    }
+
+    private static int run(FarmOptions options, PrintStream out) {
         FarmSummary summary = new FarmRun(options, out).run();
         out.println();
         out.print(summary.toText());
@@ -115,6 +113,8 @@ public final class FarmMain {
         RetryPolicy retries = RetryPolicy.defaults();
         ScenarioLimits limits = ScenarioLimits.defaults();
         RunProgress.Style progress = RunProgress.Style.detect();
+        String advertiseHost = null;
+        String bind = null;
         for (Map.Entry<String, String> option : CommandLine.options(args)) {
             String arg = option.getKey();
             String value = option.getValue();
@@ -150,6 +150,8 @@ public final class FarmMain {
                 case "--idle-timeout" -> limits = new ScenarioLimits(limits.timeout(), duration(arg, value),
                         limits.grace());
                 case "--progress" -> progress = progressStyle(value);
+                case "--advertise-host" -> advertiseHost = value;
+                case "--bind" -> bind = value;
                 default -> throw new IllegalArgumentException("unknown option " + arg);
             }
         }
@@ -167,7 +169,7 @@ public final class FarmMain {
                 shard);
         FarmSchedule.Settings schedule = new FarmSchedule.Settings(retries, limits, AgentPolicy.defaults());
         return new FarmOptions(devices, ScenarioSuite.load(suite, suiteClasspath), out, report, timings, selection,
-                mode, schedule, progress, pipeline);
+                mode, schedule, progress, pipeline, Reach.of(advertiseHost, bind));
     }
 
     static Duration duration(String option, String text) {

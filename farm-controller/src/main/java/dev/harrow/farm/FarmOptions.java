@@ -21,6 +21,7 @@ import java.util.regex.PatternSyntaxException;
  * @param schedule retries, timeouts and agent patience
  * @param progress how progress is shown
  * @param pipeline the CI pipeline a sharded run belongs to, and the queue its shards share, if any
+ * @param reach where the farm's backend and sample app listen and the host the devices are given for them
  */
 public record FarmOptions(
         Path devicesFile,
@@ -32,7 +33,8 @@ public record FarmOptions(
         PoolMode mode,
         FarmSchedule.Settings schedule,
         RunProgress.Style progress,
-        Pipeline pipeline) {
+        Pipeline pipeline,
+        Reach reach) {
 
     public static final String DEFAULT_TAG = "scenario";
 
@@ -45,6 +47,7 @@ public record FarmOptions(
         reportDir = reportDir == null ? outputDir.resolve("allure-report") : reportDir.toAbsolutePath().normalize();
         timingsFile = timingsFile == null ? defaultTimings(devicesFile) : timingsFile.toAbsolutePath().normalize();
         selection = selection == null ? Selection.all() : selection;
+        reach = reach == null ? Reach.LOOPBACK : reach;
         schedule = schedule == null ? FarmSchedule.Settings.defaults() : schedule;
         progress = progress == null ? RunProgress.Style.PLAIN : progress;
         pipeline = pipeline == null ? Pipeline.detect() : pipeline;
@@ -56,32 +59,37 @@ public record FarmOptions(
 
     /** Every scenario tagged "scenario" on every device, as devices.yml says, with the default limits. */
     public static FarmOptions of(Path devicesFile, ScenarioSuite suite, Path outputDir) {
-        return new FarmOptions(devicesFile, suite, outputDir, null, null, null, null, null, null, null);
+        return new FarmOptions(devicesFile, suite, outputDir, null, null, null, null, null, null, null, null);
     }
 
     public FarmOptions withSelection(Selection value) {
         return new FarmOptions(devicesFile, suite, outputDir, reportDir, timingsFile, value, mode, schedule, progress,
-                pipeline);
+                pipeline, reach);
     }
 
     public FarmOptions withMode(PoolMode value) {
         return new FarmOptions(devicesFile, suite, outputDir, reportDir, timingsFile, selection, value, schedule,
-                progress, pipeline);
+                progress, pipeline, reach);
     }
 
     public FarmOptions withSchedule(FarmSchedule.Settings value) {
         return new FarmOptions(devicesFile, suite, outputDir, reportDir, timingsFile, selection, mode, value,
-                progress, pipeline);
+                progress, pipeline, reach);
     }
 
     public FarmOptions withTimings(Path value) {
         return new FarmOptions(devicesFile, suite, outputDir, reportDir, value, selection, mode, schedule, progress,
-                pipeline);
+                pipeline, reach);
     }
 
     public FarmOptions withPipeline(Pipeline value) {
         return new FarmOptions(devicesFile, suite, outputDir, reportDir, timingsFile, selection, mode, schedule,
-                progress, value);
+                progress, value, reach);
+    }
+
+    public FarmOptions withReach(Reach value) {
+        return new FarmOptions(devicesFile, suite, outputDir, reportDir, timingsFile, selection, mode, schedule,
+                progress, pipeline, value);
     }
 
     /** Timings live beside the pool they were measured on, in {@code .harrow/} (ignored by git, cached by CI). */

@@ -37,7 +37,7 @@ final class LocalRuntime implements FarmRuntime {
 
     static LocalRuntime start(List<DeviceSpec> devices, FarmOptions options, AllureLifecycle allure) {
         WorkDirs dirs = new WorkDirs(options.runtimeDir());
-        FarmServices services = FarmServices.start();
+        FarmServices services = FarmServices.start(options.reach());
         AppiumServer appium = null;
         try {
             if (devices.stream().anyMatch(d -> d.kind() == DeviceKind.WEB_EMULATED)) {

@@ -49,18 +49,8 @@ public final class MergeMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
-        Options options;
-        try {
-            options = parse(args);
-        } catch (CommandLine.HelpRequested e) {
-            out.println(USAGE);
-            return 0;
-        } catch (IllegalArgumentException e) {
-            err.println("farm-merge: " + e.getMessage());
-            err.println(USAGE);
-            return FarmRun.INFRASTRUCTURE;
-        }
-        return merge(options, out);
+        return CommandLine.parseThenRun("farm-merge", USAGE, args, out, err, MergeMain::parse,
+                options -> merge(options, out));
     }
 
     static int merge(Options options, PrintStream out) {

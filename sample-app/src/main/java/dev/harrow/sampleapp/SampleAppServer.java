@@ -42,9 +42,17 @@ public final class SampleAppServer implements AutoCloseable {
 
     /** Starts on a free loopback port. */
     public static SampleAppServer start() {
+        return start(InetAddress.getLoopbackAddress().getHostAddress());
+    }
+
+    /**
+     * Starts on a free port of {@code bindAddress} ({@code 0.0.0.0} for every interface, so that phones on the LAN
+     * can load the app).
+     */
+    public static SampleAppServer start(String bindAddress) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            server = HttpServer.create(new InetSocketAddress(bindAddress, 0), 64);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the sample app server", e);
         }

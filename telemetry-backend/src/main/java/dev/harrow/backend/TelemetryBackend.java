@@ -102,8 +102,15 @@ public final class TelemetryBackend implements AutoCloseable {
      * memory, and a fresh random app key and admin token (see {@link #connectionFor}).
      */
     public static TelemetryBackend startEmbedded(String appId) {
-        return start(BackendConfig.embedded(List.of(new AppKey(appId, Secrets.randomToken(12))),
-                Secrets.randomToken(16)));
+        return startEmbedded(appId, "127.0.0.1");
+    }
+
+    /** As {@link #startEmbedded(String)}, listening on {@code bindAddress} ({@code 0.0.0.0}: every interface). */
+    public static TelemetryBackend startEmbedded(String appId, String bindAddress) {
+        BackendConfig config = BackendConfig.embedded(List.of(new AppKey(appId, Secrets.randomToken(12))),
+                Secrets.randomToken(16));
+        return start(config.withHttp(new BackendConfig.HttpSettings(bindAddress, 0, config.http().workerThreads(),
+                config.http().corsOrigins())));
     }
 
     public static TelemetryBackend start(BackendConfig config, Clock clock) {

@@ -3,6 +3,7 @@ package dev.harrow.device.config;
 import dev.harrow.device.DeviceKind;
 import dev.harrow.device.Platform;
 import dev.harrow.device.network.NetworkProfile;
+import java.net.URI;
 import java.time.ZoneId;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -65,6 +66,20 @@ public record DeviceSpec(
     /** The same device on another network (a scenario's or a run's choice). */
     public DeviceSpec withNetwork(NetworkProfile value) {
         return new DeviceSpec(name, platform, kind, profile, timeZone, locale, tags, capabilities, options, value);
+    }
+
+    /**
+     * The web app this device opens, when devices.yml names one ({@code app:} of a web-emulated or grid device, or
+     * under {@code defaults}); empty for the farm's sample app, and for native devices, whose app is installed.
+     */
+    public Optional<URI> webApp() {
+        if (options instanceof KindOptions.WebEmulated web) {
+            return Optional.ofNullable(web.app());
+        }
+        if (options instanceof KindOptions.Grid grid) {
+            return Optional.ofNullable(grid.app());
+        }
+        return Optional.empty();
     }
 
     public Optional<ZoneId> timeZoneIfSet() {

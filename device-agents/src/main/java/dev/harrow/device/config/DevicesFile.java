@@ -30,20 +30,21 @@ public final class DevicesFile {
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,62}");
     private static final Set<String> TOP = ordered("pool", "defaults", "devices");
     private static final Set<String> POOL = ordered("mode");
-    private static final Set<String> DEFAULTS = ordered("timeZone", "locale", "tags", "capabilities", "network");
+    private static final Set<String> DEFAULTS = ordered("timeZone", "locale", "tags", "capabilities", "network",
+            "app");
     private static final Set<String> DEVICE = ordered("name", "platform", "kind", "profile", "timeZone", "locale",
             "tags", "capabilities", "network", "appiumUrl", "udid", "deviceName", "platformVersion", "browser", "app",
             "appPackage", "appActivity", "bundleId", "avd", "image", "containerEnv", "gridUrl", "stereotype");
     /** The fields each kind takes beyond the common ones; any other is an error naming the kinds it belongs to. */
     private static final Map<DeviceKind, Set<String>> KIND_FIELDS = Map.of(
-            DeviceKind.WEB_EMULATED, Set.of("profile"),
+            DeviceKind.WEB_EMULATED, Set.of("profile", "app"),
             DeviceKind.REAL, Set.of("appiumUrl", "udid", "deviceName", "platformVersion", "browser", "app",
                     "appPackage", "appActivity", "bundleId"),
             DeviceKind.IOS_SIMULATOR, Set.of("appiumUrl", "udid", "deviceName", "platformVersion", "browser", "app",
                     "bundleId"),
             DeviceKind.ANDROID_EMULATOR, Set.of("avd", "image", "appiumUrl", "containerEnv", "deviceName",
                     "platformVersion", "browser", "app", "appPackage", "appActivity"),
-            DeviceKind.GRID, Set.of("gridUrl", "profile", "stereotype"));
+            DeviceKind.GRID, Set.of("gridUrl", "profile", "stereotype", "app"));
     private static final Set<String> COMMON = ordered("name", "platform", "kind", "timeZone", "locale", "tags",
             "capabilities", "network");
     private static final Set<String> NETWORK = ordered("up", "down", "kbps", "latencyMillis", "jitterMillis",
@@ -118,7 +119,8 @@ public final class DevicesFile {
                 at.get("locale").map(l -> problems.check(() -> locale(l))).orElse(null),
                 at.get("tags").map(t -> problems.check(() -> tags(t))).orElse(Set.of()),
                 at.get("capabilities").map(c -> problems.check(() -> capabilities(c, problems))).orElse(Map.of()),
-                at.get("network").map(n -> problems.check(() -> network(n))).orElse(null));
+                at.get("network").map(n -> problems.check(() -> network(n))).orElse(null),
+                at.get("app").map(a -> problems.check(() -> url(a))).orElse(null));
     }
 
     /**
@@ -230,7 +232,7 @@ public final class DevicesFile {
                         + "android"));
             }
             if (platform != null) {
-                options = problems.check(() -> kindOptions(at, kind, platform));
+                options = problems.check(() -> kindOptions(at, kind, platform, defaults));
             }
         }
         ZoneId zone = at.get("timeZone").map(z -> problems.check(() -> zone(z))).orElse(defaults.timeZone());
@@ -250,10 +252,14 @@ public final class DevicesFile {
         return new DeviceSpec(name, platform, kind, profile, zone, locale, tags, capabilities, options, network);
     }
 
-    private static KindOptions kindOptions(YamlCursor at, DeviceKind kind, Platform platform) {
+    private static KindOptions kindOptions(YamlCursor at, DeviceKind kind, Platform platform, Defaults defaults) {
+        // A web device's app is the address of a web app; under defaults it is for the web devices only, as a
+        // native device installs its own app.
+        URI webApp = kind == DeviceKind.WEB_EMULATED || kind == DeviceKind.GRID
+                ? at.get("app").map(DevicesFile::url).orElse(defaults.app()) : null;
         switch (kind) {
             case WEB_EMULATED:
-                return new KindOptions.WebEmulated();
+                return new KindOptions.WebEmulated(webApp);
             case REAL:
             case IOS_SIMULATOR: {
                 URI appiumUrl = url(at.require("appiumUrl"));
@@ -284,7 +290,7 @@ public final class DevicesFile {
             case GRID:
             default: {
                 Map<String, Object> stereotype = at.get("stereotype").map(DevicesFile::mapping).orElse(Map.of());
-                return new KindOptions.Grid(url(at.require("gridUrl")), stereotype);
+                return new KindOptions.Grid(url(at.require("gridUrl")), stereotype, webApp);
             }
         }
     }
@@ -319,7 +325,7 @@ public final class DevicesFile {
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw at.error("'" + text + "' is not an http(s) URL");
+            throw at.error("'" + text + "' is not an http(s) URL with a host, such as http://192.168.1.20:3000/");
         }
     }
 
@@ -426,7 +432,7 @@ public final class DevicesFile {
     }
 
     private record Defaults(ZoneId timeZone, String locale, Set<String> tags, Map<String, Object> capabilities,
-                            NetworkProfile network) {
-        static final Defaults NONE = new Defaults(null, null, Set.of(), Map.of(), null);
+                            NetworkProfile network, URI app) {
+        static final Defaults NONE = new Defaults(null, null, Set.of(), Map.of(), null, null);
     }
 }

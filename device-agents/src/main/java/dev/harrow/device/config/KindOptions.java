@@ -8,8 +8,16 @@ import java.util.Objects;
 public sealed interface KindOptions
         permits KindOptions.WebEmulated, KindOptions.RemoteAppium, KindOptions.AndroidEmulator, KindOptions.Grid {
 
-    /** Chromium's mobile emulation: everything is in the common fields ({@code profile}, time zone, locale). */
-    record WebEmulated() implements KindOptions {
+    /**
+     * Chromium's mobile emulation: the common fields ({@code profile}, time zone, locale) and the web app under test.
+     *
+     * @param app the web app or PWA the device opens (any http(s) URL, on loopback or the LAN); null for the
+     *            sample app
+     */
+    record WebEmulated(URI app) implements KindOptions {
+        public WebEmulated() {
+            this(null);
+        }
     }
 
     /** A real device or a simulator behind an Appium server that someone else runs. */
@@ -41,7 +49,11 @@ public sealed interface KindOptions
      * A slot of a Selenium Grid 4 hub. {@code stereotype} holds the capabilities that pick the slot; with a
      * {@code profile} the slot is an emulated phone in Chromium on the node's host.
      */
-    record Grid(URI gridUrl, Map<String, Object> stereotype) implements KindOptions {
+    record Grid(URI gridUrl, Map<String, Object> stereotype, URI app) implements KindOptions {
+        public Grid(URI gridUrl, Map<String, Object> stereotype) {
+            this(gridUrl, stereotype, null);
+        }
+
         public Grid {
             Objects.requireNonNull(gridUrl, "gridUrl");
             stereotype = stereotype == null ? Map.of() : Map.copyOf(stereotype);

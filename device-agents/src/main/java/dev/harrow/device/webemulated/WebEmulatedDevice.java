@@ -20,6 +20,7 @@ import dev.harrow.device.provider.DeviceActivity;
 import dev.harrow.device.provider.DeviceSession;
 import dev.harrow.device.runtime.WorkDirs;
 import io.appium.java_client.AppiumDriver;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.openqa.selenium.JavascriptExecutor;
@@ -204,6 +206,11 @@ final class WebEmulatedDevice implements DeviceSession, AppControl, NetworkContr
             return "warn";
         }
         return value >= java.util.logging.Level.INFO.intValue() ? "info" : "debug";
+    }
+
+    @Override
+    public Optional<URI> webApp() {
+        return spec.webApp();
     }
 
     @Override

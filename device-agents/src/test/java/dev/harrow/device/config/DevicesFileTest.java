@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.harrow.device.DeviceKind;
 import dev.harrow.device.Platform;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.Map;
@@ -226,6 +227,28 @@ class DevicesFileTest {
                 .hasMessageContaining("pageLoadStrategy: must be one of eager, none, normal, was 'fast'");
         assertThat(parse(device("capabilities: {appium:newCommandTimeout: 0, goog:loggingPrefs: {}}")).devices())
                 .hasSize(1);
+    }
+
+    @Test
+    void webDevicesOpenTheAppTheFileNamesAndTheSampleAppOtherwise() {
+        DevicePool pool = parse("""
+                defaults:
+                  app: "http://192.168.1.20:3000/notes/"
+                devices:
+                  - {name: a, platform: android, kind: web-emulated, profile: Pixel 7}
+                  - {name: b, platform: ios, kind: web-emulated, profile: iPhone SE, app: "http://127.0.0.1:8080/"}
+                  - {name: c, platform: android, kind: real, appiumUrl: "http://lab:4723", udid: R58,
+                     app: /builds/app.apk}
+                """);
+
+        assertThat(pool.device("a").orElseThrow().webApp()).hasValue(URI.create("http://192.168.1.20:3000/notes/"));
+        assertThat(pool.device("b").orElseThrow().webApp()).hasValue(URI.create("http://127.0.0.1:8080/"));
+        assertThat(pool.device("c").orElseThrow().webApp()).as("a native device installs its app").isEmpty();
+        assertThat(pool.device("c").orElseThrow().options(KindOptions.RemoteAppium.class).app().app())
+                .isEqualTo("/builds/app.apk");
+        assertThat(parse(device("profile: Pixel 7")).devices().get(0).webApp()).as("the sample app").isEmpty();
+        assertThatThrownBy(() -> parse(device("app: notes.html")))
+                .hasMessageContaining("devices[0].app: 'notes.html' is not an http(s) URL with a host");
     }
 
     /** A valid one-device file with one line replaced. */

@@ -69,6 +69,9 @@ public final class FarmSoak {
         System.out.printf(Locale.ROOT, "%nfarm soak: %d runs, %d verdicts: %d flaky (%.1f per 1,000), %d failed, %d "
                 + "broken; median run %.1f s; path on %.1f s, off %.1f s on average (x%.3f)%n", soak.size(), verdicts,
                 flaky, verdicts == 0 ? 0 : 1000.0 * flaky / verdicts, failed, broken, medianSeconds, on, off, cost);
+        System.out.printf(Locale.ROOT, "verdicts: %s; the path's cost: x%.3f, %s its ceiling of x1.05%n",
+                flaky + failed + broken == 0 ? "all passed, none flaky" : "NOT all passed", cost,
+                cost <= 1.05 ? "within" : "OVER");
         write(Path.of(System.getProperty("harrow.benchmarks.dir", "target/benchmarks")), soak, with, without,
                 verdicts, flaky, failed, broken, medianSeconds, cost);
         if (flaky + failed + broken > 0) {

@@ -39,9 +39,12 @@ public class Backend {
         return OwnBackend.start(appUrl);
     }
 
-    /** Launches the sample app on {@code device}, reporting to this backend under the device's name. */
+    /**
+     * The launch of the device's app ({@code app:} in devices.yml, else the sample app), reporting to this backend
+     * under the device's name: the collector's URL, the app key and the device id as query parameters.
+     */
     public AppLaunch launchFor(Device device) {
-        AppLaunch launch = AppLaunch.of(appUrl)
+        AppLaunch launch = AppLaunch.of(device.webApp().orElse(appUrl))
                 .with("collector", connection.baseUri().toString())
                 .with("appKey", connection.appKey())
                 .with("deviceId", device.name());
