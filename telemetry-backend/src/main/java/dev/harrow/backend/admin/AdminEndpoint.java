@@ -1,5 +1,6 @@
 package dev.harrow.backend.admin;
 
+import dev.harrow.backend.client.ApiPaths;
 import dev.harrow.backend.http.ApiExchange;
 import dev.harrow.backend.ingest.EventValidator;
 import dev.harrow.backend.store.EventQuery;
@@ -19,8 +20,8 @@ import java.util.function.Supplier;
  * {@code GET /admin/v1/storage} what the store holds.
  */
 public final class AdminEndpoint {
-    public static final String EVENTS = "/admin/v1/events";
-    public static final String EVENT_COUNT = "/admin/v1/events/count";
+    public static final String EVENTS = ApiPaths.ADMIN_EVENTS;
+    public static final String EVENT_COUNT = ApiPaths.ADMIN_EVENT_COUNT;
     public static final String INGEST_STATS = "/admin/v1/ingest";
     public static final String STORAGE = "/admin/v1/storage";
     static final int DEFAULT_LIMIT = 1000;

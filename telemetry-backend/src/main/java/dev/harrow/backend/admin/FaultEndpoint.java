@@ -2,6 +2,7 @@ package dev.harrow.backend.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.harrow.backend.client.ApiPaths;
 import dev.harrow.backend.http.ApiExchange;
 import dev.harrow.backend.ops.FaultProxy;
 import java.io.IOException;
@@ -14,7 +15,7 @@ import java.util.Map;
  * Answers 403 unless fault controls are enabled by configuration ({@code HARROW_FAULTS_ENABLED=true}).
  */
 public final class FaultEndpoint {
-    public static final String PATH = "/admin/v1/faults";
+    public static final String PATH = ApiPaths.ADMIN_FAULTS;
 
     private final AdminAuth auth;
     private final Map<String, FaultProxy> proxies;

@@ -1,6 +1,7 @@
 package dev.harrow.backend.analytics;
 
 import dev.harrow.backend.admin.AdminAuth;
+import dev.harrow.backend.client.ApiPaths;
 import dev.harrow.backend.config.BackendConfig;
 import dev.harrow.backend.http.ApiExchange;
 import dev.harrow.backend.store.MongoEventStore;
@@ -27,7 +28,7 @@ import java.util.TreeSet;
 public final class MetricsEndpoint {
     public static final String METRICS = "/admin/v1/metrics";
     public static final String RETENTION = "/admin/v1/metrics/retention";
-    public static final String REBUILD = "/admin/v1/metrics/rebuild";
+    public static final String REBUILD = ApiPaths.ADMIN_METRICS_REBUILD;
 
     private final BackendConfig config;
     private final MetricsService metrics;

@@ -1,5 +1,6 @@
 package dev.harrow.backend.http;
 
+import dev.harrow.backend.client.ApiPaths;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,8 +13,8 @@ import java.util.function.Supplier;
  * (503) when no store takes writes. The body also carries the figures behind the verdict.
  */
 public final class HealthEndpoint {
-    public static final String LIVE = "/health/live";
-    public static final String READY = "/health/ready";
+    public static final String LIVE = ApiPaths.LIVE;
+    public static final String READY = ApiPaths.READY;
     public static final String UNAVAILABLE = "unavailable";
 
     /** What the readiness check found: a status, why it is not {@code ready}, and the figures. */

@@ -1,5 +1,6 @@
 package dev.harrow.backend.ingest;
 
+import dev.harrow.backend.client.ApiPaths;
 import dev.harrow.backend.config.AppKey;
 import dev.harrow.backend.config.BackendConfig;
 import dev.harrow.backend.config.IngestLimits;
@@ -34,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * and reason and the rest of the batch is kept. 429 and 503 carry {@code Retry-After}: the client keeps the batch.
  */
 public final class CollectorEndpoint {
-    public static final String PATH = "/v1/events";
-    public static final String APP_KEY_HEADER = "X-App-Key";
+    public static final String PATH = ApiPaths.EVENTS;
+    public static final String APP_KEY_HEADER = ApiPaths.APP_KEY_HEADER;
     /** How long a client should wait before sending again when the collector is saturated. */
     static final int BUSY_RETRY_AFTER_SECONDS = 1;
     /** How much of an oversized body is read and dropped before answering 413. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harrow.backend.admin.AdminAuth;
+import dev.harrow.backend.client.ApiPaths;
 import dev.harrow.backend.config.AppKey;
 import dev.harrow.backend.config.BackendConfig;
 import dev.harrow.backend.config.PushSettings;
@@ -41,14 +42,14 @@ import java.util.concurrent.TimeoutException;
  * {@code POST /admin/v1/push/sandbox/script} scripts their refusals. Receipts come through the events API.
  */
 public final class PushEndpoint {
-    public static final String TOKENS = "/v1/push/tokens";
+    public static final String TOKENS = ApiPaths.PUSH_TOKENS;
     static final int IMPORT_MAX = 5000;
-    public static final String MESSAGES = "/admin/v1/push/messages";
-    public static final String ADMIN_TOKENS = "/admin/v1/push/tokens";
-    public static final String DELIVERIES = "/admin/v1/push/deliveries";
+    public static final String MESSAGES = ApiPaths.ADMIN_PUSH_MESSAGES;
+    public static final String ADMIN_TOKENS = ApiPaths.ADMIN_PUSH_TOKENS;
+    public static final String DELIVERIES = ApiPaths.ADMIN_PUSH_DELIVERIES;
     static final int DELIVERIES_MAX = 1000;
-    public static final String SANDBOX = "/admin/v1/push/sandbox";
-    public static final String SANDBOX_SCRIPT = "/admin/v1/push/sandbox/script";
+    public static final String SANDBOX = ApiPaths.ADMIN_PUSH_SANDBOX;
+    public static final String SANDBOX_SCRIPT = ApiPaths.ADMIN_PUSH_SANDBOX_SCRIPT;
 
     private final BackendConfig config;
     private final PushService push;

@@ -4,15 +4,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.harrow.backend.admin.AdminEndpoint;
-import dev.harrow.backend.admin.FaultEndpoint;
-import dev.harrow.backend.analytics.MetricsEndpoint;
 import dev.harrow.backend.event.TelemetryEvent;
-import dev.harrow.backend.http.HealthEndpoint;
 import dev.harrow.backend.http.Json;
-import dev.harrow.backend.ingest.CollectorEndpoint;
 import dev.harrow.backend.ingest.IngestReply;
-import dev.harrow.backend.push.PushEndpoint;
 import dev.harrow.backend.store.EventQuery;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -56,10 +50,10 @@ public final class BackendClient {
 
     /** Posts a batch as an app with {@code appKey}; a non-200 answer is an {@link ApiError}. */
     public IngestReply send(String appKey, List<Map<String, Object>> events) {
-        HttpRequest request = HttpRequest.newBuilder(baseUri.resolve(CollectorEndpoint.PATH))
+        HttpRequest request = HttpRequest.newBuilder(baseUri.resolve(ApiPaths.EVENTS))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .header(CollectorEndpoint.APP_KEY_HEADER, appKey)
+                .header(ApiPaths.APP_KEY_HEADER, appKey)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(Map.of("events", events))))
                 .build();
         return read(call(request), IngestReply.class);
@@ -67,10 +61,10 @@ public final class BackendClient {
 
     /** Registers a device's push token as the app would ({@code POST /v1/push/tokens}). */
     public void registerPushToken(String appKey, Map<String, Object> registration) {
-        HttpRequest request = HttpRequest.newBuilder(baseUri.resolve(PushEndpoint.TOKENS))
+        HttpRequest request = HttpRequest.newBuilder(baseUri.resolve(ApiPaths.PUSH_TOKENS))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
-                .header(CollectorEndpoint.APP_KEY_HEADER, appKey)
+                .header(ApiPaths.APP_KEY_HEADER, appKey)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(registration)))
                 .build();
         read(call(request), JsonNode.class);
@@ -78,7 +72,7 @@ public final class BackendClient {
 
     /** Creates a push message through the admin API; returns its status ({@code id}, {@code counts}, ...). */
     public JsonNode sendPush(Map<String, Object> message) {
-        return read(call(adminRequest(PushEndpoint.MESSAGES).header("Content-Type", "application/json")
+        return read(call(adminRequest(ApiPaths.ADMIN_PUSH_MESSAGES).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(message))).build()), JsonNode.class);
     }
 
@@ -92,47 +86,47 @@ public final class BackendClient {
 
     /** Starts making an app's analytics rollups again from its stored events. */
     public JsonNode rebuildMetrics(String appId) {
-        return read(call(adminRequest(MetricsEndpoint.REBUILD + "?app=" + URLEncoder.encode(appId,
+        return read(call(adminRequest(ApiPaths.ADMIN_METRICS_REBUILD + "?app=" + URLEncoder.encode(appId,
                 StandardCharsets.UTF_8)).POST(HttpRequest.BodyPublishers.noBody()).build()), JsonNode.class);
     }
 
     /** Where the rebuild of an app's rollups is: {@code state} running, done or failed, and {@code eventsRead}. */
     public JsonNode metricsRebuild(String appId) {
-        return read(call(adminRequest(MetricsEndpoint.REBUILD + "?app=" + URLEncoder.encode(appId,
+        return read(call(adminRequest(ApiPaths.ADMIN_METRICS_REBUILD + "?app=" + URLEncoder.encode(appId,
                 StandardCharsets.UTF_8)).GET().build()), JsonNode.class);
     }
 
     /** Imports registrations in bulk for an app; the answer counts the stored ones and lists the refused ones. */
     public JsonNode importPushTokens(String appId, List<Map<String, Object>> registrations) {
-        return read(call(adminRequest(PushEndpoint.ADMIN_TOKENS + "?app=" + URLEncoder.encode(appId,
+        return read(call(adminRequest(ApiPaths.ADMIN_PUSH_TOKENS + "?app=" + URLEncoder.encode(appId,
                 StandardCharsets.UTF_8)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(registrations))).build()), JsonNode.class);
     }
 
     public JsonNode pushStatus(String messageId) {
-        return read(call(adminRequest(PushEndpoint.MESSAGES + "/" + messageId).GET().build()), JsonNode.class);
+        return read(call(adminRequest(ApiPaths.ADMIN_PUSH_MESSAGES + "/" + messageId).GET().build()), JsonNode.class);
     }
 
     public JsonNode cancelPush(String messageId) {
-        return read(call(adminRequest(PushEndpoint.MESSAGES + "/" + messageId + "/cancel")
+        return read(call(adminRequest(ApiPaths.ADMIN_PUSH_MESSAGES + "/" + messageId + "/cancel")
                 .POST(HttpRequest.BodyPublishers.noBody()).build()), JsonNode.class);
     }
 
     /** A device's push registration as stored ({@code active}, {@code deactivatedReason}, ...). */
     public JsonNode pushToken(String deviceId) {
-        return read(call(adminRequest(PushEndpoint.ADMIN_TOKENS + "?deviceId="
+        return read(call(adminRequest(ApiPaths.ADMIN_PUSH_TOKENS + "?deviceId="
                 + URLEncoder.encode(deviceId, StandardCharsets.UTF_8)).GET().build()), JsonNode.class);
     }
 
     /** Forgets a device's push registration, so that a fresh install on it can register again (admin). */
     public void forgetPushToken(String deviceId) {
-        call(adminRequest(PushEndpoint.ADMIN_TOKENS + "?deviceId=" + URLEncoder.encode(deviceId,
+        call(adminRequest(ApiPaths.ADMIN_PUSH_TOKENS + "?deviceId=" + URLEncoder.encode(deviceId,
                 StandardCharsets.UTF_8)).DELETE().build());
     }
 
     /** What became of a device's pushes that fell due at or after {@code since}: counts, latencies, each copy. */
     public JsonNode pushDeliveries(String deviceId, Instant since) {
-        return read(call(adminRequest(PushEndpoint.DELIVERIES + "?deviceId="
+        return read(call(adminRequest(ApiPaths.ADMIN_PUSH_DELIVERIES + "?deviceId="
                 + URLEncoder.encode(deviceId, StandardCharsets.UTF_8) + "&since=" + since).GET().build()),
                 JsonNode.class);
     }
@@ -141,7 +135,7 @@ public final class BackendClient {
     public JsonNode sandboxPushes(long after, String deviceId) {
         String query = "?after=" + after + (deviceId == null ? ""
                 : "&deviceId=" + URLEncoder.encode(deviceId, StandardCharsets.UTF_8));
-        return read(call(adminRequest(PushEndpoint.SANDBOX + query).GET().build()), JsonNode.class).get("pushes");
+        return read(call(adminRequest(ApiPaths.ADMIN_PUSH_SANDBOX + query).GET().build()), JsonNode.class).get("pushes");
     }
 
     /** Makes a sandbox gateway refuse a device's token: {@code reason} in the gateway's words. */
@@ -151,13 +145,13 @@ public final class BackendClient {
         if (times != null) {
             body.put("times", times);
         }
-        read(call(adminRequest(PushEndpoint.SANDBOX_SCRIPT).header("Content-Type", "application/json")
+        read(call(adminRequest(ApiPaths.ADMIN_PUSH_SANDBOX_SCRIPT).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(body))).build()), JsonNode.class);
     }
 
     /** The readiness probe as answered: {@code status} ready or unavailable, each store's state, the spill depth. */
     public Readiness readiness() {
-        HttpResponse<byte[]> response = call(HttpRequest.newBuilder(baseUri.resolve(HealthEndpoint.READY))
+        HttpResponse<byte[]> response = call(HttpRequest.newBuilder(baseUri.resolve(ApiPaths.READY))
                 .timeout(Duration.ofSeconds(10)).GET().build());
         try {
             return new Readiness(response.statusCode(), json.readTree(response.body()));
@@ -176,7 +170,7 @@ public final class BackendClient {
      * the backend must have fault controls enabled (harnesses only), else an {@link ApiError} 403.
      */
     public void fault(String store, String mode) {
-        read(call(adminRequest(FaultEndpoint.PATH).header("Content-Type", "application/json")
+        read(call(adminRequest(ApiPaths.ADMIN_FAULTS).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bytes(Map.of("store", store, "mode", mode)))).build()),
                 JsonNode.class);
     }
@@ -229,12 +223,12 @@ public final class BackendClient {
 
     /** Stored events matching {@code query}, oldest first. */
     public List<TelemetryEvent> events(EventQuery query) {
-        JsonNode body = read(call(admin(AdminEndpoint.EVENTS, query, true)), JsonNode.class);
+        JsonNode body = read(call(admin(ApiPaths.ADMIN_EVENTS, query, true)), JsonNode.class);
         return json.convertValue(body.get("events"), new TypeReference<List<TelemetryEvent>>() { });
     }
 
     public long countEvents(EventQuery query) {
-        return read(call(admin(AdminEndpoint.EVENT_COUNT, query, false)), JsonNode.class).get("count").asLong();
+        return read(call(admin(ApiPaths.ADMIN_EVENT_COUNT, query, false)), JsonNode.class).get("count").asLong();
     }
 
     private HttpRequest admin(String path, EventQuery query, boolean withLimit) {
