@@ -1,11 +1,19 @@
 package dev.harrow.farm;
 
 import dev.harrow.device.runtime.ProcessTree;
+import dev.harrow.reports.summary.FarmSummary;
+import dev.harrow.reports.summary.Outcome;
+import dev.harrow.reports.summary.ScenarioRun;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -16,7 +24,44 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * for the usage, printed to standard output with exit code 0.
  */
 final class CommandLine {
+    /**
+     * Where a failed run writes why it failed, when the build asks ({@code -Dharrow.failureFile=}): Maven then
+     * fails with those words as its message (farm-controller/pom.xml) instead of a plugin's stack trace.
+     */
+    static final String FAILURE_FILE_PROPERTY = "harrow.failureFile";
+    private static volatile String failure;
+
     private CommandLine() {
+    }
+
+    /** Why this run fails, in the words the build should end with. */
+    static void failedBecause(String message) {
+        failure = message;
+    }
+
+    /**
+     * Why a run that ended with {@code summary} fails: its problems (configuration, infrastructure), else its
+     * verdicts that were not passes, and its report when it has one; nothing when it passed.
+     */
+    static void failedBecause(FarmSummary summary, Path report) {
+        if (summary.exitCode() == 0) {
+            return;
+        }
+        List<String> lines = new ArrayList<>(summary.problems());
+        if (lines.isEmpty()) {
+            List<ScenarioRun> bad = summary.scenarios().stream().filter(r -> r.outcome() != Outcome.PASSED
+                    && r.outcome() != Outcome.SKIPPED).toList();
+            lines.add(bad.size() + " of " + summary.scenarios().size() + " verdicts did not pass:");
+            bad.stream().limit(10).forEach(r -> lines.add("  " + r.outcome().wire().toUpperCase(Locale.ROOT) + " "
+                    + r.displayName() + " [" + r.slot() + "]"));
+            if (bad.size() > 10) {
+                lines.add("  ... and " + (bad.size() - 10) + " more");
+            }
+        }
+        if (Files.isRegularFile(report.resolve("index.html"))) {
+            lines.add("Report: " + report.resolve("index.html"));
+        }
+        failure = String.join("\n", lines);
     }
 
     /** A command: its exit code for these arguments. */
@@ -33,6 +78,9 @@ final class CommandLine {
     static void main(String name, String[] args, Command command) {
         SLF4JBridgeHandler.removeHandlersForRootLogger();
         SLF4JBridgeHandler.install();
+        Path failureFile = Optional.ofNullable(System.getProperty(FAILURE_FILE_PROPERTY)).filter(f -> !f.isBlank())
+                .map(Path::of).orElse(null);
+        writeFailure(failureFile, null);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessTree.terminateChildren(Duration.ofSeconds(5)),
                 name + "-stop"));
         int code = FarmRun.INFRASTRUCTURE;
@@ -41,7 +89,10 @@ final class CommandLine {
         } catch (Throwable t) {
             System.err.println(name + ": failed: " + t);
             t.printStackTrace();
+            failure = name + ": failed: " + t;
         } finally {
+            writeFailure(failureFile, code == 0 ? null : failure != null ? failure
+                    : name + " exited with code " + code + "; see its output above");
             System.exit(code);
         }
     }
@@ -61,9 +112,27 @@ final class CommandLine {
         } catch (IllegalArgumentException e) {
             err.println(name + ": " + e.getMessage());
             err.println(usage);
+            failedBecause(name + ": " + e.getMessage() + " (" + name + " --help lists every option)");
             return FarmRun.INFRASTRUCTURE;
         }
         return run.applyAsInt(options);
+    }
+
+    /** Writes the failure file ({@code null} text: removes a stale one), if the build asked for one. */
+    private static void writeFailure(Path file, String text) {
+        if (file == null) {
+            return;
+        }
+        try {
+            if (text == null) {
+                Files.deleteIfExists(file);
+            } else {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                Files.writeString(file, text + System.lineSeparator());
+            }
+        } catch (IOException e) {
+            System.err.println("cannot write " + file + ": " + e.getMessage());
+        }
     }
 
     /** Thrown by {@link #options} when the user asked for the usage rather than a run. */

@@ -80,6 +80,7 @@ public final class FarmMain {
 
     private static int run(FarmOptions options, PrintStream out) {
         FarmSummary summary = new FarmRun(options, out).run();
+        CommandLine.failedBecause(summary, options.runReportDir());
         out.println();
         out.print(summary.toText());
         out.println("Summary:   " + options.summaryFile() + " (page: " + options.summaryPage().getFileName() + ")");

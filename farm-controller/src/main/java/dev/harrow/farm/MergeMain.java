@@ -59,6 +59,7 @@ public final class MergeMain {
             found = PipelineMerge.find(options.from(), options.summaryFile());
         } catch (UncheckedIOException e) {
             out.println("farm-merge: " + e.getMessage());
+            CommandLine.failedBecause("farm-merge: " + e.getMessage());
             return FarmRun.INFRASTRUCTURE;
         }
         PipelineMerge.Merged merged = PipelineMerge.merge(found, options.from());
@@ -85,6 +86,7 @@ public final class MergeMain {
                     summary.notRunnable(), summary.telemetry(), null);
         }
         summary.writeJson(options.summaryFile());
+        CommandLine.failedBecause(summary, options.report());
         summary.writeText(options.summaryFile().resolveSibling("farm-summary.txt"));
         summary.writeHtml(page);
         SurefireXml.write(summary, options.out().resolve("junit"));
