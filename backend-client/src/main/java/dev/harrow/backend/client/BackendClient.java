@@ -135,7 +135,8 @@ public final class BackendClient {
     public JsonNode sandboxPushes(long after, String deviceId) {
         String query = "?after=" + after + (deviceId == null ? ""
                 : "&deviceId=" + URLEncoder.encode(deviceId, StandardCharsets.UTF_8));
-        return read(call(adminRequest(ApiPaths.ADMIN_PUSH_SANDBOX + query).GET().build()), JsonNode.class).get("pushes");
+        return read(call(adminRequest(ApiPaths.ADMIN_PUSH_SANDBOX + query).GET().build()), JsonNode.class)
+                .get("pushes");
     }
 
     /** Makes a sandbox gateway refuse a device's token: {@code reason} in the gateway's words. */

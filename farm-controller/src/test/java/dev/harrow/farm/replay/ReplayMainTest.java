@@ -32,7 +32,8 @@ class ReplayMainTest {
     @Test
     void helpPrintsTheUsageAndExitsZero() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: replay telemetry", "replay drive BUNDLE", "(default 1)");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: replay telemetry", "replay drive BUNDLE",
+                "(default 1)");
     }
 
     @Test
