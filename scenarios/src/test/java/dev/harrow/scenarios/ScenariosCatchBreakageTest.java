@@ -2,7 +2,7 @@ package dev.harrow.scenarios;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.harrow.scenarios.support.Breakage;
+import dev.harrow.scenarios.shop.Breakage;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;

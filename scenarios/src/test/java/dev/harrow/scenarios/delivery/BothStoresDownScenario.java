@@ -6,12 +6,13 @@ import static org.awaitility.Awaitility.await;
 import dev.harrow.backend.TelemetryBackend;
 import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.device.Device;
-import dev.harrow.scenarios.support.Backend;
-import dev.harrow.scenarios.support.Evidence;
-import dev.harrow.scenarios.support.ExactlyOnce;
-import dev.harrow.scenarios.support.OwnBackend;
-import dev.harrow.scenarios.support.Scenario;
-import dev.harrow.scenarios.support.ShopApp;
+import dev.harrow.scenario.Backend;
+import dev.harrow.scenario.Evidence;
+import dev.harrow.scenario.ExactlyOnce;
+import dev.harrow.scenario.OwnBackend;
+import dev.harrow.scenario.Scenario;
+import dev.harrow.scenarios.shop.Breakage;
+import dev.harrow.scenarios.shop.ShopApp;
 import io.qameta.allure.Allure;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -35,7 +36,7 @@ class BothStoresDownScenario {
     @Severity(SeverityLevel.BLOCKER)
     @DisplayName("with both stores down the app keeps its events through the 503s and delivers them once they return")
     void withBothStoresDownTheAppKeepsItsEventsAndDeliversThemLater(Device device, Backend shared) {
-        try (OwnBackend backend = shared.startOwn()) {
+        try (OwnBackend backend = shared.startOwn(Breakage::own)) {
             ShopApp app = Allure.step("install the shop afresh and launch it", () -> ShopApp.launchFresh(device,
                     backend));
             Allure.step("the launch is stored", () -> await().atMost(DELIVERY).until(() -> app.counter("sent") >= 2));

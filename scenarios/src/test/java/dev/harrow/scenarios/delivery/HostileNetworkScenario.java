@@ -7,12 +7,13 @@ import dev.harrow.backend.TelemetryBackend;
 import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.device.Device;
 import dev.harrow.device.NetworkControl;
-import dev.harrow.scenarios.support.Backend;
-import dev.harrow.scenarios.support.Evidence;
-import dev.harrow.scenarios.support.ExactlyOnce;
-import dev.harrow.scenarios.support.OwnBackend;
-import dev.harrow.scenarios.support.Scenario;
-import dev.harrow.scenarios.support.ShopApp;
+import dev.harrow.scenario.Backend;
+import dev.harrow.scenario.Evidence;
+import dev.harrow.scenario.ExactlyOnce;
+import dev.harrow.scenario.OwnBackend;
+import dev.harrow.scenario.Scenario;
+import dev.harrow.scenarios.shop.Breakage;
+import dev.harrow.scenarios.shop.ShopApp;
 import io.qameta.allure.Allure;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -40,7 +41,7 @@ class HostileNetworkScenario {
     @DisplayName("events cross a slow, high-latency link and intermittent 503s exactly once")
     void eventsCrossASlowLinkAndIntermittent503sExactlyOnce(Device device, Backend shared) {
         NetworkControl network = device.network().orSkip();
-        try (OwnBackend backend = shared.startOwn()) {
+        try (OwnBackend backend = shared.startOwn(Breakage::own)) {
             device.app().clearData();
             // Small batches sent soon: more requests, so more of them meet the latency and the 503s.
             ShopApp app = Allure.step("launch the shop", () -> ShopApp.launch(device, backend.launchFor(device)

@@ -7,12 +7,13 @@ import dev.harrow.backend.TelemetryBackend;
 import dev.harrow.backend.client.BackendClient;
 import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.device.Device;
-import dev.harrow.scenarios.support.Backend;
-import dev.harrow.scenarios.support.Evidence;
-import dev.harrow.scenarios.support.ExactlyOnce;
-import dev.harrow.scenarios.support.OwnBackend;
-import dev.harrow.scenarios.support.Scenario;
-import dev.harrow.scenarios.support.ShopApp;
+import dev.harrow.scenario.Backend;
+import dev.harrow.scenario.Evidence;
+import dev.harrow.scenario.ExactlyOnce;
+import dev.harrow.scenario.OwnBackend;
+import dev.harrow.scenario.Scenario;
+import dev.harrow.scenarios.shop.Breakage;
+import dev.harrow.scenarios.shop.ShopApp;
 import io.qameta.allure.Allure;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -41,7 +42,7 @@ class RedisFallbackScenario {
     @Severity(SeverityLevel.BLOCKER)
     @DisplayName("while MongoDB is cut off, Redis acknowledges the events; they drain into MongoDB exactly once")
     void whileMongoIsCutOffRedisHoldsTheEventsAndTheyDrainOnce(Device device, Backend shared) {
-        try (OwnBackend backend = shared.startOwn()) {
+        try (OwnBackend backend = shared.startOwn(Breakage::own)) {
             BackendClient client = backend.client();
             ShopApp app = Allure.step("install the shop afresh and launch it", () -> ShopApp.launchFresh(device,
                     backend));

@@ -7,11 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.harrow.backend.client.BackendClient;
 import dev.harrow.device.Device;
 import dev.harrow.device.Platform;
-import dev.harrow.scenarios.support.Backend;
-import dev.harrow.scenarios.support.Evidence;
-import dev.harrow.scenarios.support.PushRelay;
-import dev.harrow.scenarios.support.Scenario;
-import dev.harrow.scenarios.support.ShopApp;
+import dev.harrow.scenario.Backend;
+import dev.harrow.scenario.Evidence;
+import dev.harrow.scenario.PushRelay;
+import dev.harrow.scenario.Scenario;
+import dev.harrow.scenarios.shop.ShopApp;
 import io.qameta.allure.Allure;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -39,7 +39,7 @@ class DeadTokenScenario {
     void aDeadTokenIsDeactivatedAndNeverRetried(Device device, Backend backend) {
         PushRelay relay = new PushRelay(backend, device);
         BackendClient client = backend.client();
-        ShopApp app = relay.launchRegistered(WAIT);
+        ShopApp app = relay.launchRegistered(launch -> ShopApp.launch(device, launch), WAIT);
 
         // The gateway's own words for an uninstalled app. Refused once only: a retry would be accepted and show.
         String reason = device.platform() == Platform.IOS ? "Unregistered" : "UNREGISTERED";

@@ -6,13 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.harrow.backend.client.BackendClient;
 import dev.harrow.device.Device;
-import dev.harrow.scenarios.support.Backend;
-import dev.harrow.scenarios.support.Evidence;
-import dev.harrow.scenarios.support.OwnBackend;
-import dev.harrow.scenarios.support.PushRelay;
-import dev.harrow.scenarios.support.Scenario;
-import dev.harrow.scenarios.support.ScenarioClock;
-import dev.harrow.scenarios.support.ShopApp;
+import dev.harrow.scenario.Backend;
+import dev.harrow.scenario.Evidence;
+import dev.harrow.scenario.OwnBackend;
+import dev.harrow.scenario.PushRelay;
+import dev.harrow.scenario.Scenario;
+import dev.harrow.scenario.ScenarioClock;
+import dev.harrow.scenarios.shop.Breakage;
+import dev.harrow.scenarios.shop.ShopApp;
 import io.qameta.allure.Allure;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -55,11 +56,11 @@ class LocalTimePushScenario {
     @DisplayName("a push for 09:00 local time reaches devices in different time zones each at their own 09:00")
     void aLocalTimePushArrivesAtNineOnEachDevicesClock(Device device, Backend shared) {
         ZoneId zone = device.localization().orSkip().timeZone();
-        try (OwnBackend backend = shared.startOwn()) {
+        try (OwnBackend backend = shared.startOwn(Breakage::own)) {
             BackendClient client = backend.client();
             ScenarioClock clock = backend.clock();
             PushRelay relay = new PushRelay(backend, device);
-            ShopApp app = relay.launchRegistered(WAIT);
+            ShopApp app = relay.launchRegistered(launch -> ShopApp.launch(device, launch), WAIT);
 
             Map<String, ZoneId> installs = new LinkedHashMap<>();
             installs.put(device.name(), zone);

@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.harrow.backend.client.BackendClient;
 import dev.harrow.device.Device;
-import dev.harrow.scenarios.support.Backend;
-import dev.harrow.scenarios.support.Evidence;
-import dev.harrow.scenarios.support.PushRelay;
-import dev.harrow.scenarios.support.Scenario;
-import dev.harrow.scenarios.support.ShopApp;
+import dev.harrow.scenario.Backend;
+import dev.harrow.scenario.Evidence;
+import dev.harrow.scenario.PushRelay;
+import dev.harrow.scenario.Scenario;
+import dev.harrow.scenarios.shop.ShopApp;
 import io.qameta.allure.Allure;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -42,7 +42,7 @@ class PushDeliveryScenario {
     void aPushIsShownAndReportedDeliveredAndOpened(Device device, Backend backend) {
         PushRelay relay = new PushRelay(backend, device);
         BackendClient client = backend.client();
-        ShopApp app = relay.launchRegistered(WAIT);
+        ShopApp app = relay.launchRegistered(launch -> ShopApp.launch(device, launch), WAIT);
 
         String title = "Back in stock on " + device.name();
         JsonNode created = Allure.step("send a push through the admin API", () -> client.sendPush(Map.of(

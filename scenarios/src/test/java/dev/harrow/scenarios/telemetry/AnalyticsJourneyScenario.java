@@ -8,12 +8,13 @@ import dev.harrow.backend.analytics.MetricsEndpoint;
 import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.backend.http.Json;
 import dev.harrow.device.Device;
-import dev.harrow.scenarios.support.Backend;
-import dev.harrow.scenarios.support.Evidence;
-import dev.harrow.scenarios.support.ExactlyOnce;
-import dev.harrow.scenarios.support.OwnBackend;
-import dev.harrow.scenarios.support.Scenario;
-import dev.harrow.scenarios.support.ShopApp;
+import dev.harrow.scenario.Backend;
+import dev.harrow.scenario.Evidence;
+import dev.harrow.scenario.ExactlyOnce;
+import dev.harrow.scenario.OwnBackend;
+import dev.harrow.scenario.Scenario;
+import dev.harrow.scenarios.shop.Breakage;
+import dev.harrow.scenarios.shop.ShopApp;
 import io.qameta.allure.Allure;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;
@@ -48,7 +49,7 @@ class AnalyticsJourneyScenario {
     @Severity(SeverityLevel.CRITICAL)
     @DisplayName("a scripted shopping journey yields exactly its DAU, sessions, page views, payers and revenue")
     void aScriptedJourneyYieldsExactlyItsMetrics(Device device, Backend shared) {
-        try (OwnBackend backend = shared.startOwn()) {
+        try (OwnBackend backend = shared.startOwn(Breakage::own)) {
             ShopApp app = Allure.step("install the shop afresh and launch it", () -> ShopApp.launchFresh(device,
                     backend));
             Allure.step("buy a trail lantern", () -> app.openCatalog().openItem("trail-lantern").buy());

@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.device.Device;
-import dev.harrow.scenarios.support.Backend;
-import dev.harrow.scenarios.support.Evidence;
-import dev.harrow.scenarios.support.Scenario;
-import dev.harrow.scenarios.support.ShopApp;
+import dev.harrow.scenario.Backend;
+import dev.harrow.scenario.Evidence;
+import dev.harrow.scenario.Scenario;
+import dev.harrow.scenarios.shop.ShopApp;
 import io.qameta.allure.Allure;
 import io.qameta.allure.Epic;
 import io.qameta.allure.Feature;

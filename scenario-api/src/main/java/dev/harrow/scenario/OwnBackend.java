@@ -1,4 +1,4 @@
-package dev.harrow.scenarios.support;
+package dev.harrow.scenario;
 
 import dev.harrow.backend.TelemetryBackend;
 import dev.harrow.backend.config.AppKey;
@@ -9,6 +9,7 @@ import dev.harrow.backend.config.Secrets;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A backend started for one scenario on one device: embedded stores behind the fault relays (the same relays that
@@ -28,7 +29,7 @@ public final class OwnBackend extends Backend implements AutoCloseable {
         this.clock = clock;
     }
 
-    static OwnBackend start(URI appUrl) {
+    static OwnBackend start(URI appUrl, UnaryOperator<BackendConfig> settings) {
         BackendConfig config = BackendConfig.embedded(List.of(new AppKey(BackendExtension.APP_ID,
                         Secrets.randomToken(12))), Secrets.randomToken(16))
                 .withFaultsEnabled(true)
@@ -39,11 +40,8 @@ public final class OwnBackend extends Backend implements AutoCloseable {
                         Duration.ofSeconds(1)))
                         // the scenario's clock runs days ahead of the devices': receipts are dated by the device
                         .withGuard(new PushSettings.Guard(30, 600, Duration.ofDays(7))));
-        if (Breakage.REDIS_FALLBACK.active()) {
-            config = config.withStorage(config.storage().withSpill(false));
-        }
         ScenarioClock clock = new ScenarioClock();
-        return new OwnBackend(TelemetryBackend.start(config, clock), clock, appUrl);
+        return new OwnBackend(TelemetryBackend.start(settings.apply(config), clock), clock, appUrl);
     }
 
     public ScenarioClock clock() {

@@ -1,4 +1,4 @@
-package dev.harrow.scenarios.support;
+package dev.harrow.scenario;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.harrow.backend.event.TelemetryEvent;

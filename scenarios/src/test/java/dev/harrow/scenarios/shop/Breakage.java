@@ -1,5 +1,7 @@
-package dev.harrow.scenarios.support;
+package dev.harrow.scenarios.shop;
 
+import dev.harrow.backend.config.BackendConfig;
+import dev.harrow.scenarios.shop.Breakage;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
@@ -40,6 +42,11 @@ public enum Breakage {
 
     public boolean active() {
         return Arrays.asList(System.getProperty(PROPERTY, "").split(",")).contains(switchName());
+    }
+
+    /** The scenario's own backend as the active switches break it ({@code backend.startOwn(Breakage::own)}). */
+    public static BackendConfig own(BackendConfig config) {
+        return REDIS_FALLBACK.active() ? config.withStorage(config.storage().withSpill(false)) : config;
     }
 
     /** The sample app's launch parameter that breaks this property when set to 1, for switches of the app. */

@@ -1,7 +1,8 @@
-package dev.harrow.scenarios.support;
+package dev.harrow.scenario;
 
 import dev.harrow.backend.client.BackendClient;
 import dev.harrow.backend.client.BackendConnection;
+import dev.harrow.backend.config.BackendConfig;
 import dev.harrow.backend.event.TelemetryEvent;
 import dev.harrow.backend.store.EventQuery;
 import dev.harrow.device.AppLaunch;
@@ -9,6 +10,7 @@ import dev.harrow.device.Device;
 import java.net.URI;
 import java.util.Collection;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The backend a scenario judges by, and where the app under test is served. Injected: the farm's backend, shared by
@@ -36,7 +38,15 @@ public class Backend {
 
     /** A backend of the scenario's own, serving the same app, with fault controls and a clock it can move. */
     public OwnBackend startOwn() {
-        return OwnBackend.start(appUrl);
+        return startOwn(UnaryOperator.identity());
+    }
+
+    /**
+     * A backend of the scenario's own, configured further by {@code settings} (a store left out, other limits)
+     * from what {@link #startOwn()} would start.
+     */
+    public OwnBackend startOwn(UnaryOperator<BackendConfig> settings) {
+        return OwnBackend.start(appUrl, settings);
     }
 
     /**
@@ -48,11 +58,6 @@ public class Backend {
                 .with("collector", connection.baseUri().toString())
                 .with("appKey", connection.appKey())
                 .with("deviceId", device.name());
-        for (Breakage breakage : Breakage.values()) {
-            if (breakage.active() && breakage.launchParameter().isPresent()) {
-                launch = launch.with(breakage.launchParameter().get(), "1");
-            }
-        }
         return launch;
     }
 

@@ -1,4 +1,4 @@
-package dev.harrow.scenarios.support;
+package dev.harrow.scenario;
 
 import java.time.Clock;
 import java.time.Duration;

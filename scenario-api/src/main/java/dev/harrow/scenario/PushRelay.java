@@ -1,6 +1,7 @@
-package dev.harrow.scenarios.support;
+package dev.harrow.scenario;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.harrow.device.AppLaunch;
 import dev.harrow.device.Device;
 import dev.harrow.device.Platform;
 import dev.harrow.device.PushNotification;
@@ -12,6 +13,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.awaitility.Awaitility;
 
 /**
@@ -47,23 +49,24 @@ public final class PushRelay {
     }
 
     /**
-     * Installs the app afresh with a new push token, launches it, and waits until the backend holds the app's
-     * registration, active: the start of every push scenario.
+     * Installs the app afresh with a new push token, launches it with {@code launcher} (given the launch with the
+     * token among its parameters, {@code pushToken}), and waits until the backend holds the app's registration,
+     * active: the start of every push scenario. Returns what the launcher returned (the app's page object).
      */
-    public ShopApp launchRegistered(Duration within) {
+    public <A> A launchRegistered(Function<AppLaunch, A> launcher, Duration within) {
         device.app().clearData();
         // A fresh install has lost the installation secret of the last one: support forgets the device's
         // registration, as it would for a reinstalled app (docs/SECURITY.md).
         backend.client().forgetPushToken(device.name());
         String token = newToken(device);
-        ShopApp app = Allure.step("launch the shop; it registers its push token",
-                () -> ShopApp.launch(device, backend.launchFor(device).with("pushToken", token)));
+        A app = Allure.step("launch the app; it registers its push token",
+                () -> launcher.apply(backend.launchFor(device).with("pushToken", token)));
         Allure.step("the backend holds the registration", () -> awaitRegistered(token, within));
         return app;
     }
 
     /** Waits until the backend holds the app's registration of {@code token}, active. */
-    JsonNode awaitRegistered(String token, Duration within) {
+    public JsonNode awaitRegistered(String token, Duration within) {
         return Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .until(() -> backend.client().pushToken(device.name()),
                         t -> token.equals(t.path("token").asText()) && t.path("active").asBoolean());

@@ -1,4 +1,4 @@
-package dev.harrow.scenarios.support;
+package dev.harrow.scenario;
 
 import dev.harrow.device.junit.DeviceExtension;
 import java.lang.annotation.ElementType;

@@ -1,4 +1,4 @@
-package dev.harrow.scenarios.support;
+package dev.harrow.scenario;
 
 import dev.harrow.backend.TelemetryBackend;
 import dev.harrow.backend.client.BackendConnection;

@@ -1,4 +1,4 @@
-package dev.harrow.scenarios.support;
+package dev.harrow.scenario;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +19,7 @@ public final class ExactlyOnce {
     }
 
     /** Waits until the promise holds and returns what was stored; the stored events go to the report either way. */
-    public static List<TelemetryEvent> await(OwnBackend backend, Device device, ShopApp app, Duration within) {
+    public static List<TelemetryEvent> await(Backend backend, Device device, AppTelemetry app, Duration within) {
         AtomicReference<List<TelemetryEvent>> stored = new AtomicReference<>(List.of());
         try {
             Awaitility.await().atMost(within).pollInterval(Duration.ofMillis(250)).ignoreExceptions()

@@ -1,6 +1,8 @@
-package dev.harrow.scenarios.support;
+package dev.harrow.scenarios.shop;
 
 import dev.harrow.device.AppLaunch;
+import dev.harrow.scenario.AppTelemetry;
+import dev.harrow.scenario.Backend;
 import dev.harrow.device.Device;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +17,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The sample shop as a user sees it: screens and buttons found by their {@code data-testid}, never by layout. The
  * chromium driver has no {@code By.id}; CSS selectors work on every kind.
  */
-public final class ShopApp {
+public final class ShopApp implements AppTelemetry {
     static final Duration WAIT = Duration.ofSeconds(15);
     private final Device device;
 
@@ -39,6 +41,11 @@ public final class ShopApp {
 
     /** Launches the app as {@code launch} says ({@link Backend#launchFor} and more) and waits for its home screen. */
     public static ShopApp launch(Device device, AppLaunch launch) {
+        for (Breakage breakage : Breakage.values()) {
+            if (breakage.active() && breakage.launchParameter().isPresent()) {
+                launch = launch.with(breakage.launchParameter().get(), "1");
+            }
+        }
         device.app().launch(launch);
         ShopApp app = new ShopApp(device);
         app.awaitScreen("home");
@@ -97,14 +104,16 @@ public final class ShopApp {
 
     /** One of the SDK's counters: created, sent, duplicates, rejected, retries, dropped, registrations... */
     @SuppressWarnings("unchecked")
+    @Override
     public long counter(String name) {
         Object value = ((Map<String, Object>) telemetry().get("counters")).get(name);
         return value == null ? 0 : ((Number) value).longValue();
     }
 
     /** Events waiting in the SDK's durable queue. */
-    public int queueLength() {
-        return ((Number) telemetry().get("queueLength")).intValue();
+    @Override
+    public long queueLength() {
+        return ((Number) telemetry().get("queueLength")).longValue();
     }
 
     /** The HTTP status of the SDK's recent deliveries, oldest first (0: no answer). */
