@@ -107,6 +107,16 @@ public final class MetricsBenchmark {
                     + "events: p50 %,.0f ms, p95 %,.0f ms (%d queries)%n", pct(raw, 50), pct(raw, 95), RAW_QUERIES);
             System.out.printf(Locale.ROOT, "rollups faster than raw aggregation: %.0fx at p50 (target >= 10x)%n",
                     pct(raw, 50) / pct(rollup, 50));
+            new BenchmarkReport("metrics").note("users", USERS).note("days", DAYS).note("events", events.size())
+                    .measure("rollup_metrics_query_p50", pct(rollup, 50), "ms")
+                    .measure("rollup_metrics_query_p95", pct(rollup, 95), "ms", BenchmarkReport.Goal.AT_MOST, 300)
+                    .measure("rollup_retention_query_p50", pct(retention, 50), "ms")
+                    .measure("rollup_retention_query_p95", pct(retention, 95), "ms")
+                    .measure("raw_aggregation_p50", pct(raw, 50), "ms")
+                    .measure("raw_aggregation_p95", pct(raw, 95), "ms")
+                    .measure("rollups_faster_than_raw_at_p50", pct(raw, 50) / pct(rollup, 50), "x",
+                            BenchmarkReport.Goal.AT_LEAST, 10)
+                    .write(BenchmarkReport.defaultDir());
         }
     }
 

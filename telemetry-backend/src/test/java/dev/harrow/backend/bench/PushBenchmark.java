@@ -66,12 +66,18 @@ public final class PushBenchmark {
         BackendConfig config = BackendConfig.embedded(List.of(new AppKey("shop", KEY)), ADMIN)
                 .withPush(PushSettings.sandboxed().withDispatch(new PushSettings.Dispatch(Duration.ofMillis(20),
                         5000, Duration.ofSeconds(60), 5, Duration.ofSeconds(1), Duration.ofSeconds(30),
-                        Duration.ofSeconds(5))));
+                        Duration.ofSeconds(5)))
+                        // every simulated device registers from loopback: one address, far above its default budget
+                        .withGuard(new PushSettings.Guard(30, 1_000_000, Duration.ofMinutes(10))));
         try (TelemetryBackend backend = TelemetryBackend.start(config)) {
             PushService push = backend.push().orElseThrow();
             System.out.printf(Locale.ROOT, "Push benchmark: loopback, embedded store in memory, APNs concurrency %d%n",
                     CONCURRENCY);
-            registrations(backend);
+            BenchmarkReport report = new BenchmarkReport("push")
+                    .note("registrations", REGISTRATIONS).note("registration_clients", REGISTRATION_CLIENTS)
+                    .note("apns_pushes_per_round", APNS_PUSHES).note("fcm_pushes_per_round", FCM_PUSHES)
+                    .note("rounds", ROUNDS).note("apns_concurrency", CONCURRENCY);
+            registrations(backend, report);
             seed(push, "ios", APNS_PUSHES);
             seed(push, "android", FCM_PUSHES);
             PushService.Sandbox sandbox = push.sandbox().orElseThrow();
@@ -102,6 +108,12 @@ public final class PushBenchmark {
                     + "of the bare Pushy loop (%,.0f/s; target >= 80%%)%nFCM through the pipeline: %,.0f pushes/s "
                     + "(the FCM gateway alone, without the store: %,.0f/s)%n", ROUNDS, a, 100 * a / b, b,
                     median(fcm), median(fcmBare));
+            report.measure("apns_pipeline_pushes_per_s", a, "pushes/s")
+                    .measure("apns_bare_pushy_pushes_per_s", b, "pushes/s")
+                    .measure("apns_pipeline_share_of_bare", 100 * a / b, "%", BenchmarkReport.Goal.AT_LEAST, 80)
+                    .measure("fcm_pipeline_pushes_per_s", median(fcm), "pushes/s")
+                    .measure("fcm_gateway_alone_pushes_per_s", median(fcmBare), "pushes/s")
+                    .write(BenchmarkReport.defaultDir());
         }
     }
 
@@ -111,7 +123,7 @@ public final class PushBenchmark {
         return sorted.get(sorted.size() / 2);
     }
 
-    static void registrations(TelemetryBackend backend) throws Exception {
+    static void registrations(TelemetryBackend backend, BenchmarkReport report) throws Exception {
         BackendClient client = new BackendClient(backend.baseUri(), ADMIN);
         ExecutorService pool = Executors.newFixedThreadPool(REGISTRATION_CLIENTS);
         AtomicInteger next = new AtomicInteger();
@@ -125,6 +137,8 @@ public final class PushBenchmark {
         int done = next.get() - from;
         System.out.printf(Locale.ROOT, "token registrations: %,d over HTTP from %d clients in %.2f s = %,.0f/s "
                 + "(target >= 10,000/s)%n", done, REGISTRATION_CLIENTS, seconds, done / seconds);
+        report.measure("registrations_over_http_per_s", done / seconds, "registrations/s",
+                BenchmarkReport.Goal.AT_LEAST, 10_000);
         pool.shutdown();
         // The bulk import (an admin moving a fleet's tokens over): requests of 1,000 from 4 clients.
         ExecutorService importers = Executors.newFixedThreadPool(4);
@@ -151,6 +165,8 @@ public final class PushBenchmark {
         System.out.printf(Locale.ROOT, "token registrations by bulk import: %,d over HTTP in requests of 1,000 in "
                 + "%.2f s = %,.0f/s (target >= 10,000/s)%n", imported.get(), importSeconds,
                 imported.get() / importSeconds);
+        report.measure("registrations_by_bulk_import_per_s", imported.get() / importSeconds, "registrations/s",
+                BenchmarkReport.Goal.AT_LEAST, 10_000);
         importers.shutdown();
     }
 
